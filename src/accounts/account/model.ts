@@ -1,0 +1,137 @@
+import { AppError } from '../../core/errors.js';
+import type { AccountRow } from '../../db/schema.js';
+
+export const STAGES = [
+  'prospect',
+  'onboarding',
+  'active',
+  'renewal',
+  'expanding',
+  'at_risk',
+  'churned',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const DEFAULT_SEGMENTS = ['enterprise', 'mid_market', 'smb', 'self_serve'] as const;
+
+/** The churn reason taxonomy (E5). */
+export const CHURN_REASONS = [
+  'product',
+  'value',
+  'relationship',
+  'financial',
+  'competition',
+  'strategic',
+  'other',
+] as const;
+export type ChurnReason = (typeof CHURN_REASONS)[number];
+
+/** Allowed lifecycle moves. Any live stage may churn; a churned account comes back by win-back. */
+const NEXT: Record<Stage, readonly Stage[]> = {
+  prospect: ['onboarding', 'active', 'churned'],
+  onboarding: ['active', 'at_risk', 'churned'],
+  active: ['renewal', 'expanding', 'at_risk', 'churned'],
+  renewal: ['active', 'expanding', 'at_risk', 'churned'],
+  expanding: ['active', 'renewal', 'at_risk', 'churned'],
+  at_risk: ['active', 'renewal', 'expanding', 'churned'],
+  churned: ['onboarding', 'active'],
+};
+
+export function canTransition(from: Stage, to: Stage): boolean {
+  return from === to || NEXT[from].includes(to);
+}
+
+export function allowedNextStages(from: Stage): readonly Stage[] {
+  return NEXT[from];
+}
+
+export function assertTransition(from: Stage, to: Stage): void {
+  if (!canTransition(from, to)) {
+    throw new AppError('validation', `stage: cannot move from ${from} to ${to}`, {
+      issues: [{ path: 'stage', message: `allowed from ${from}: ${NEXT[from].join(', ')}` }],
+    });
+  }
+}
+
+/** Normalise a segment label ("Mid-Market", "self serve") to its stored key. */
+export function normaliseSegment(raw: string): string {
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+export function normaliseDomain(raw: string): string {
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/\/.*$/, '');
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  domain: string | null;
+  crmId: string | null;
+  billingId: string | null;
+  segment: string;
+  industry: string | null;
+  region: string | null;
+  ownerId: string | null;
+  parentId: string | null;
+  stage: Stage;
+  stageChangedAt: string;
+  traits: Record<string, unknown>;
+  currency: string;
+  mrrMinor: number;
+  arrMinor: number;
+  renewalDate: string | null;
+  churnedOn: string | null;
+  churnReason: string | null;
+  churnNote: string | null;
+  archivedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function parseJsonObject(text: string): Record<string, unknown> {
+  const v: unknown = JSON.parse(text);
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : {};
+}
+
+export function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    domain: row.domain,
+    crmId: row.crm_id,
+    billingId: row.billing_id,
+    segment: row.segment,
+    industry: row.industry,
+    region: row.region,
+    ownerId: row.owner_id,
+    parentId: row.parent_id,
+    stage: row.stage as Stage,
+    stageChangedAt: row.stage_changed_at,
+    traits: parseJsonObject(row.traits),
+    currency: row.currency,
+    mrrMinor: Number(row.mrr_minor),
+    arrMinor: Number(row.mrr_minor) * 12,
+    renewalDate: row.renewal_date,
+    churnedOn: row.churned_on,
+    churnReason: row.churn_reason,
+    churnNote: row.churn_note,
+    archivedAt: row.archived_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Would setting `parentId` on `accountId` close a loop? `ancestors` lists parent chain of the new parent. */
+export function createsCycle(accountId: string, newParentAncestors: readonly string[]): boolean {
+  return newParentAncestors.includes(accountId);
+}

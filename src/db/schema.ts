@@ -1,0 +1,168 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Row types as stored. Booleans are 0/1 integers, JSON is text, money is integer minor units. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  domain: string | null;
+  crm_id: string | null;
+  billing_id: string | null;
+  segment: string;
+  industry: string | null;
+  region: string | null;
+  owner_id: string | null;
+  parent_id: string | null;
+  stage: string;
+  stage_changed_at: string;
+  traits: string;
+  currency: string;
+  mrr_minor: number;
+  renewal_date: string | null;
+  churned_on: string | null;
+  churn_reason: string | null;
+  churn_note: string | null;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StageHistoryTable {
+  id: string;
+  account_id: string;
+  from_stage: string | null;
+  to_stage: string;
+  changed_at: string;
+  actor: string;
+  reason: string | null;
+}
+
+export interface ContactsTable {
+  id: string;
+  account_id: string;
+  external_id: string | null;
+  name: string;
+  email: string | null;
+  title: string | null;
+  phone: string | null;
+  is_champion: number;
+  is_economic_buyer: number;
+  is_executive_sponsor: number;
+  is_technical_lead: number;
+  is_power_user: number;
+  is_detractor: number;
+  last_seen_at: string | null;
+  latest_nps: number | null;
+  left_on: string | null;
+  left_reason: string | null;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  account_id: string;
+  external_id: string | null;
+  plan: string;
+  product: string | null;
+  seats: number | null;
+  mrr_minor: number;
+  currency: string;
+  billing_frequency: string;
+  start_date: string;
+  end_date: string | null;
+  auto_renew: number;
+  status: string;
+  canceled_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RevenueMovementsTable {
+  id: string;
+  account_id: string;
+  subscription_id: string;
+  kind: string;
+  effective_date: string;
+  mrr_delta_minor: number;
+  account_mrr_before_minor: number;
+  account_mrr_after_minor: number;
+  currency: string;
+  recorded_at: string;
+  source: string;
+}
+
+export interface TimelineTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  occurred_at: string;
+  title: string;
+  body: string | null;
+  contact_id: string | null;
+  actor: string;
+  data: string;
+  created_at: string;
+}
+
+export interface IdempotencyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response_body: string | null;
+  created_at: string;
+}
+
+export interface ImportsTable {
+  id: string;
+  kind: string;
+  status: string;
+  filename: string | null;
+  content: string;
+  options: string;
+  report: string;
+  actor: string;
+  created_at: string;
+  applied_at: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  accounts: AccountsTable;
+  account_stage_history: StageHistoryTable;
+  contacts: ContactsTable;
+  subscriptions: SubscriptionsTable;
+  revenue_movements: RevenueMovementsTable;
+  timeline_entries: TimelineTable;
+  idempotency_keys: IdempotencyTable;
+  imports: ImportsTable;
+  settings: SettingsTable;
+}
+
+export type AccountRow = Selectable<AccountsTable>;
+export type NewAccountRow = Insertable<AccountsTable>;
+export type AccountPatchRow = Updateable<AccountsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type MovementRow = Selectable<RevenueMovementsTable>;
+export type TimelineRow = Selectable<TimelineTable>;
+export type UserRow = Selectable<UsersTable>;
+export type ImportRow = Selectable<ImportsTable>;
+export type { Generated };
