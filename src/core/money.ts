@@ -65,7 +65,11 @@ export function parseAmountToMinor(text: string, currency: string): number | nul
     const sep = lastComma >= 0 ? ',' : '.';
     const parts = s.split(sep);
     // "1,234" and "1,234,567" are thousands; "12,5" and "12.50" are decimals.
-    if (parts.length > 2 || (parts[1]?.length === 3 && parts[0] !== '0' && parts[0] !== '')) {
+    const threeDecimals = sep === '.' && currencyExponent(currency) === 3;
+    if (
+      parts.length > 2 ||
+      (parts[1]?.length === 3 && parts[0] !== '0' && parts[0] !== '' && !threeDecimals)
+    ) {
       if (!parts.slice(1).every((p) => p.length === 3)) return null;
       intPart = parts.join('');
     } else {

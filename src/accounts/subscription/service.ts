@@ -203,6 +203,9 @@ export async function updateSubscription(
       ) {
         after.canceled_on = input.effectiveDate ?? toIsoDate(ctx.now());
       }
+      if (isLive(after.status) && !isLive(before.status) && input.canceledOn === undefined) {
+        after.canceled_on = null;
+      }
       if (after.end_date && after.end_date < after.start_date)
         throw invalid('endDate', 'is before startDate');
       const effective =

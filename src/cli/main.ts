@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { AppError } from '../core/errors.js';
+import { registerAccounts } from './accounts.js';
+import { registerDemo } from './demo.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
+import { registerMigrate, registerServe } from './serve.js';
+import { registerUsers } from './users.js';
+
+export function buildProgram(): Command {
+  const program = new Command('tenure')
+    .description('Tenure: the open-source customer success platform')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nData lives in $TENURE_DATA_DIR (default ./data) as SQLite, or in PostgreSQL when DATABASE_URL is set.',
+    );
+  program.exitOverride();
+  for (const register of [registerServe, registerMigrate, registerDemo, registerImport, registerExport, registerAccounts, registerUsers]) {
+    register(program);
+  }
+  return program;
+}
+
+/** One-line reason on stderr and a non-zero exit for every failure. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; they already printed.
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const message =
+      err instanceof AppError
+        ? detailLine(err)
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    process.stderr.write(`tenure: ${message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+function detailLine(err: AppError): string {
+  return err.message.split('\n')[0] ?? err.code;
+}
