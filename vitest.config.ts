@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+// CI sets VITEST_JSON to collect a machine-readable report next to the console output.
+const json = process.env.VITEST_JSON;
+
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });

@@ -18,6 +18,7 @@ import { timelineRoutes } from '../accounts/timeline/routes.js';
 import { userRoutes } from '../identity/routes.js';
 import { installErrorHandler } from './errors.js';
 import { installIdempotency } from './idempotency.js';
+import { installHome } from './home.js';
 import { extraRoutes } from './routes.js';
 
 export interface ServerOptions {
@@ -74,6 +75,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   installIdempotency(app, opts.handle.db);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  installHome(app);
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, version: VERSION }));
   await app.register(accountRoutes);
   await app.register(contactRoutes);
