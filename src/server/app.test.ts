@@ -128,3 +128,24 @@ for (const dialect of testDialects()) {
     });
   });
 }
+
+describe('segments are configurable', () => {
+  it('adds a segment, uses it, and refuses to drop one in use', async () => {
+    const db = await freshTestDb('sqlite');
+    const app = await buildServer({ handle: db, config: loadConfig({}) });
+    try {
+      const put = await app.inject({ method: 'PUT', url: '/api/v1/settings/segments', payload: { segments: ['Enterprise', 'SMB', 'Strategic'] } });
+      expect(put.json().segments).toEqual(['enterprise', 'smb', 'strategic']);
+      const a = await app.inject({ method: 'POST', url: '/api/v1/accounts', payload: { name: 'S', segment: 'strategic' } });
+      expect(a.statusCode).toBe(201);
+      const bad = await app.inject({ method: 'POST', url: '/api/v1/accounts', payload: { name: 'M', segment: 'mid_market' } });
+      expect(bad.statusCode).toBe(400);
+      const drop = await app.inject({ method: 'PUT', url: '/api/v1/settings/segments', payload: { segments: ['enterprise'] } });
+      expect(drop.statusCode).toBe(409);
+      expect(drop.json().error.details.inUse).toEqual(['strategic']);
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+  });
+});

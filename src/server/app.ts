@@ -16,6 +16,7 @@ import { contactRoutes } from '../accounts/contact/routes.js';
 import { subscriptionRoutes } from '../accounts/subscription/routes.js';
 import { timelineRoutes } from '../accounts/timeline/routes.js';
 import { userRoutes } from '../identity/routes.js';
+import { settingsRoutes } from '../settings/routes.js';
 import { installErrorHandler } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { installHome } from './home.js';
@@ -59,6 +60,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: 'timeline' },
         { name: 'imports' },
         { name: 'users' },
+        { name: 'settings' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -82,6 +84,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(subscriptionRoutes);
   await app.register(timelineRoutes);
   await app.register(userRoutes);
+  await app.register(settingsRoutes);
   await app.register(extraRoutes(opts.config));
   return app;
 }

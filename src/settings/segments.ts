@@ -1,0 +1,25 @@
+import type { Ctx } from '../core/context.js';
+import { AppError } from '../core/errors.js';
+import { normaliseSegment } from '../accounts/account/model.js';
+import { putSetting, segments } from './service.js';
+
+export async function getSegments(ctx: Ctx): Promise<string[]> {
+  ctx.can('read');
+  return segments(ctx.db);
+}
+
+/** Replace the segment list; refuses to drop a segment accounts still use. */
+export async function setSegments(ctx: Ctx, raw: string[]): Promise<string[]> {
+  ctx.can('admin');
+  const next = [...new Set(raw.map(normaliseSegment))];
+  const used = await ctx.db.selectFrom('accounts').select('segment').distinct().execute();
+  const orphaned = used.map((r) => r.segment).filter((s) => !next.includes(s));
+  if (orphaned.length) {
+    throw new AppError('conflict', `segments still in use by accounts: ${orphaned.join(', ')}`, {
+      field: 'segments',
+      inUse: orphaned,
+    });
+  }
+  await putSetting(ctx.db, 'segments', next, ctx.now());
+  return next;
+}
