@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
 export async function startServer(args: string[] = []): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tenure-e2e-'));
   const port = await freePort();
-  const env = { ...process.env, TENURE_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, TENURE_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   const child: ChildProcess = spawn('node', ['bin/tenure.js', 'serve', '--port', String(port), ...args], {
     env,
