@@ -1,0 +1,264 @@
+import type { Actor, Ctx } from '../core/context.js';
+import { toIsoDate } from '../core/clock.js';
+import { AppError, invalid, isAppError } from '../core/errors.js';
+import { inTx } from '../db/database.js';
+import { createAccount, updateAccount } from '../accounts/account/service.js';
+import { createContact, markContactLeft, updateContact } from '../accounts/contact/service.js';
+import { createSubscription, updateSubscription } from '../accounts/subscription/service.js';
+import { addActivity } from '../accounts/timeline/service.js';
+import { createUser, listUsers } from '../identity/service.js';
+import { putSetting } from '../settings/service.js';
+import { demoEmail, type DemoUser } from './catalog.js';
+import { HISTORY_MONTHS } from './layout.js';
+import { buildPlan, slotDate, type AccountPlan } from './plan.js';
+import { demoCounts, hasAccounts, type DemoCounts } from './store.js';
+import type { PlanEvent } from './types.js';
+
+export const DEFAULT_DEMO_SEED = 42;
+export const DEFAULT_DEMO_ACCOUNTS = 2000;
+/** Settings key of the demo manifest: what later features need to regenerate signals. */
+export const DEMO_PLAN_KEY = 'demo.plan';
+
+export interface DemoManifest {
+  version: 1;
+  seed: number;
+  accounts: number;
+  /** The demo's "today": month slot m of `demoSignals` is m months before this day. */
+  today: string;
+  historyMonths: number;
+}
+
+export interface DemoOptions {
+  seed?: number;
+  accounts?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DemoSummary extends DemoCounts {
+  seed: number;
+  today: string;
+  users: { name: string; email: string; role: string }[];
+}
+
+/** Billing-driven changes are recorded as the billing system, not as a person. */
+const BILLING: Actor = { kind: 'system', id: 'demo', name: 'demo billing sync' };
+
+export async function hasAnyAccount(ctx: Ctx): Promise<boolean> {
+  ctx.can('read');
+  return hasAccounts(ctx.db);
+}
+
+function checkOptions(opts: DemoOptions): { seed: number; count: number } {
+  const seed = opts.seed ?? DEFAULT_DEMO_SEED;
+  const count = opts.accounts ?? DEFAULT_DEMO_ACCOUNTS;
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 2_147_483_647) {
+    throw invalid('seed', 'must be an integer from 0 to 2147483647');
+  }
+  if (!Number.isSafeInteger(count) || count < 1 || count > 100_000) {
+    throw invalid('accounts', 'must be an integer from 1 to 100000');
+  }
+  return { seed, count };
+}
+
+async function ensureUsers(base: Ctx, users: readonly DemoUser[], since: Date) {
+  const existing = new Map((await listUsers(base)).map((u) => [u.email, u]));
+  const out = new Map<string, { id: string; name: string; email: string; role: string }>();
+  for (const u of users) {
+    const email = demoEmail(u.name);
+    const found =
+      existing.get(email) ??
+      (await createUser({ ...base, now: () => since }, { email, name: u.name, role: u.role }));
+    out.set(u.key, { id: found.id, name: found.name, email, role: found.role });
+  }
+  return out;
+}
+
+/**
+ * Build the demo company into an empty database: every account, contact, subscription
+ * change and activity goes through the same services the API uses, in one transaction,
+ * each with a clock set to the simulated moment so history carries its real dates.
+ */
+export async function buildDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<DemoSummary> {
+  ctx.can('admin');
+  const { seed, count } = checkOptions(opts);
+  const today = toIsoDate(ctx.now());
+  const plan = buildPlan(seed, count, today);
+  return inTx(ctx.db, async (trx) => {
+    const base: Ctx = { ...ctx, db: trx };
+    if (await hasAccounts(trx)) {
+      throw new AppError(
+        'conflict',
+        'the database already has accounts; the demo loads only into an empty database',
+      );
+    }
+    const since = new Date(`${slotDate(today, HISTORY_MONTHS + 1, 0)}T09:00:00.000Z`);
+    const users = await ensureUsers(base, plan.users, since);
+    const ids: string[] = [];
+    for (const [i, a] of plan.accounts.entries()) {
+      const owner = users.get(a.ownerKey);
+      if (!owner) throw new Error(`demo owner ${a.ownerKey} missing`);
+      ids.push(await writeAccount(base, a, { kind: 'user', id: owner.id, name: owner.name }, ids));
+      opts.onProgress?.(i + 1, count);
+      // SQLite calls resolve as microtasks: let timers and signals run now and then.
+      if (i % 25 === 24) await new Promise((r) => setImmediate(r));
+    }
+    const manifest: DemoManifest = {
+      version: 1,
+      seed,
+      accounts: count,
+      today,
+      historyMonths: HISTORY_MONTHS,
+    };
+    await putSetting(trx, DEMO_PLAN_KEY, manifest, ctx.now());
+    return {
+      seed,
+      today,
+      ...(await demoCounts(trx)),
+      users: [...users.values()].map(({ name, email, role }) => ({ name, email, role })),
+    };
+  });
+}
+
+/** Load the default demo when the book is empty (first start); null when it was not. */
+export async function loadDemoIfEmpty(ctx: Ctx): Promise<DemoSummary | null> {
+  if (await hasAccounts(ctx.db)) return null;
+  try {
+    return await buildDemo(ctx);
+  } catch (err) {
+    // Another process filled the book first (two servers starting at once).
+    if (isAppError(err) && err.code === 'conflict' && (await hasAccounts(ctx.db))) return null;
+    throw err;
+  }
+}
+
+/** Write one account's plan through the services; returns the new account id. */
+async function writeAccount(
+  base: Ctx,
+  a: AccountPlan,
+  csm: Actor,
+  ids: readonly string[],
+): Promise<string> {
+  const f = a.firm;
+  const contacts = new Map<string, string>();
+  const subs = new Map<string, string>();
+  let accountId = '';
+  const ref = (m: Map<string, string>, key: string) => {
+    const id = m.get(key);
+    if (!id) throw new Error(`demo plan for ${f.crmId} refers to unknown ${key}`);
+    return id;
+  };
+  for (const e of a.events as PlanEvent[]) {
+    const when = new Date(e.at);
+    const now = () => when;
+    const person: Ctx = { ...base, actor: csm, now };
+    const billing: Ctx = { ...base, actor: BILLING, now };
+    switch (e.type) {
+      case 'create_account': {
+        const parentId = f.parentIndex === null ? null : (ids[f.parentIndex] ?? null);
+        const acc = await createAccount(person, {
+          name: f.name,
+          domain: f.domain,
+          crmId: f.crmId,
+          billingId: f.billingId,
+          segment: f.segment,
+          industry: f.industry,
+          region: f.region,
+          ownerId: csm.id,
+          parentId,
+          stage: 'onboarding',
+          traits: a.traits,
+          currency: f.currency,
+        });
+        accountId = acc.id;
+        break;
+      }
+      case 'add_contact': {
+        const c = e.contact;
+        const row = await createContact(person, {
+          accountId,
+          externalId: c.externalId,
+          name: c.name,
+          email: c.email,
+          title: c.title,
+          roles: c.roles,
+        });
+        contacts.set(c.key, row.id);
+        break;
+      }
+      case 'contact_left':
+        await markContactLeft(person, ref(contacts, e.contact), {
+          leftOn: e.date,
+          reason: e.reason,
+        });
+        break;
+      case 'survey':
+        await updateContact(person, ref(contacts, e.contact), {
+          lastSeenAt: e.lastSeenAt,
+          ...(e.nps === null ? {} : { latestNps: e.nps }),
+        });
+        break;
+      case 'sub_create': {
+        const s = await createSubscription(
+          billing,
+          {
+            accountId,
+            externalId: e.externalId,
+            plan: e.plan,
+            product: e.product,
+            seats: e.seats,
+            mrrMinor: e.mrrMinor,
+            billingFrequency: e.billing,
+            startDate: e.date,
+            endDate: e.endDate,
+            autoRenew: e.autoRenew,
+            status: 'active',
+          },
+          'demo',
+        );
+        subs.set(e.key, s.id);
+        break;
+      }
+      case 'sub_update':
+        await updateSubscription(
+          billing,
+          ref(subs, e.key),
+          {
+            plan: e.plan,
+            seats: e.seats,
+            mrrMinor: e.mrrMinor,
+            ...(e.endDate ? { endDate: e.endDate } : {}),
+            effectiveDate: e.date,
+          },
+          'demo',
+        );
+        break;
+      case 'sub_cancel':
+        await updateSubscription(
+          billing,
+          ref(subs, e.key),
+          { status: 'canceled', canceledOn: e.date, autoRenew: false, effectiveDate: e.date },
+          'demo',
+        );
+        break;
+      case 'stage':
+        await updateAccount(person, accountId, { stage: e.to, stageReason: e.reason });
+        break;
+      case 'churn_reason':
+        await updateAccount(person, accountId, { churnReason: e.reason, churnNote: e.note });
+        break;
+      case 'clear_churn':
+        await updateAccount(person, accountId, { churnReason: null, churnNote: null });
+        break;
+      case 'activity':
+        await addActivity(person, accountId, {
+          kind: e.kind,
+          title: e.title,
+          body: e.body,
+          occurredAt: e.at,
+          contactId: e.contact ? ref(contacts, e.contact) : null,
+        });
+        break;
+    }
+  }
+  return accountId;
+}
