@@ -52,10 +52,12 @@ export function openDatabase(config: Config): DbHandle {
   return openSqlite(join(config.dataDir, 'tenure.db'));
 }
 
-export async function migrateToLatest(db: Db): Promise<string[]> {
+/** `schema` pins Kysely's bookkeeping tables to one PostgreSQL schema (isolated test schemas). */
+export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -60,7 +60,7 @@ export async function freshTestDb(dialect: Dialect): Promise<TestDb> {
   await admin.end();
   url.searchParams.set('options', `-c search_path=${schema}`);
   const h = openPostgres(url.toString(), 4);
-  await migrateToLatest(h.db);
+  await migrateToLatest(h.db, schema);
   return {
     ...h,
     location: url.toString(),
