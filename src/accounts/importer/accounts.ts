@@ -1,0 +1,209 @@
+import { toIsoDate } from '../../core/clock.js';
+import { actorLabel } from '../../core/context.js';
+import type { AccountRow, TimelineRow } from '../../db/schema.js';
+import { accountInput, mergeAccount, newAccountRow, type AccountInput } from './account-model.js';
+import type { HandlerFactory, PassEnv } from './engine.js';
+import { isTenureId } from './fields.js';
+import { columnOf } from './rows.js';
+import { claimAll, KeySet, NS, type Claim } from './keyset.js';
+import * as store from './store.js';
+
+/**
+ * Accounts are imported set-based: per batch of 500 rows one SELECT finds every account a
+ * row could match, then multi-row INSERTs and one upsert write the batch. Matching is by
+ * Tenure id, then CRM id, then billing id; rows with none of them match by domain.
+ */
+
+interface StageRow {
+  id: string;
+  account_id: string;
+  from_stage: string | null;
+  to_stage: string;
+  changed_at: string;
+  actor: string;
+  reason: string | null;
+}
+
+function indexBy(rows: AccountRow[], key: (r: AccountRow) => string | null): Map<string, AccountRow> {
+  const m = new Map<string, AccountRow>();
+  for (const r of rows) {
+    const k = key(r);
+    if (k !== null) m.set(k, r);
+  }
+  return m;
+}
+
+const hasKey = (i: AccountInput) => Boolean(i.id || i.crmId || i.billingId);
+
+export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  // Every key a row used (and every account it touched), so a key twice in a file is an error.
+  const claims = new KeySet();
+  const at = env.now.toISOString();
+  const today = toIsoDate(env.now);
+  const actor = actorLabel(env.ctx.actor);
+  const col = (k: string) => columnOf(env.analysis, k);
+  const source = env.analysis.fileName ?? 'a CSV file';
+  const bookWasEmpty = !(await store.anyAccount(env.db));
+
+  const entry = (accountId: string, kind: string, title: string, data: Record<string, unknown>): TimelineRow => ({
+    id: env.newId('tle'),
+    account_id: accountId,
+    kind,
+    occurred_at: at,
+    title,
+    body: null,
+    contact_id: null,
+    actor,
+    data: JSON.stringify(data),
+    created_at: at,
+  });
+
+  /** Check and take the row's keys; false (with an issue) when an earlier row has one of them. */
+  function claim(input: AccountInput, keys: Claim[]): boolean {
+    const clash = claimAll(claims, keys, input.line);
+    if (!clash) return true;
+    const what = clash.ns === NS.record ? 'account' : clash.field;
+    env.issue({ line: input.line, column: col(clash.field), value: clash.value, reason: `same ${what} as line ${clash.line}; each record may appear once per file` });
+    return false;
+  }
+
+  // Identical for every created account, so the row writer binds it once per batch.
+  const createdData = JSON.stringify({ importId: env.importId, action: 'created' });
+  const createdTitle = `Created by import of ${source}`;
+  const createdEntry = (accountId: string): TimelineRow => ({ ...entry(accountId, 'imported', createdTitle, {}), data: createdData });
+
+  return {
+    counts,
+    async finish() {},
+    async batch(rows) {
+      const inputs = rows.map(accountInput);
+      const keys: store.AccountKeys = { ids: [], crmIds: [], billingIds: [], domains: [] };
+      for (const i of inputs) {
+        if (i.id) keys.ids.push(i.id);
+        if (i.crmId) keys.crmIds.push(i.crmId);
+        if (i.billingId) keys.billingIds.push(i.billingId);
+        if (!hasKey(i) && i.domain) keys.domains.push(i.domain);
+      }
+      // Rows created by this import are never looked up (the key set already refuses a key
+      // used twice), so a first import into an empty book needs no lookups at all.
+      const found = bookWasEmpty ? [] : await store.findAccounts(env.db, env.ctx.dialect, keys, env.mode === 'apply');
+      const byId = indexBy(found, (r) => r.id);
+      const byCrm = indexBy(found, (r) => r.crm_id);
+      const byBilling = indexBy(found, (r) => r.billing_id);
+      const byDomain = new Map<string, AccountRow[]>();
+      for (const r of found) if (r.domain) byDomain.set(r.domain, [...(byDomain.get(r.domain) ?? []), r]);
+
+      const write = env.mode === 'apply';
+      const inserts: AccountRow[] = [];
+      const updates: AccountRow[] = [];
+      const stages: StageRow[] = [];
+      const entries: TimelineRow[] = [];
+
+      for (const input of inputs) {
+        const line = input.line;
+        const idRow = input.id ? byId.get(input.id) : undefined;
+        if (input.id && !idRow && !isTenureId('account', input.id)) {
+          env.issue({
+            line,
+            column: col('id'),
+            value: input.id,
+            reason: 'no account has this Tenure ID (Tenure IDs look like acc_…; map ids from other systems to crmId or billingId)',
+          });
+          continue;
+        }
+        const crmRow = input.crmId ? byCrm.get(input.crmId) : undefined;
+        const billingRow = input.billingId ? byBilling.get(input.billingId) : undefined;
+        // An export's Tenure id this database does not know falls through to the external ids.
+        let target: AccountRow | undefined = idRow ?? crmRow ?? billingRow;
+        if (!hasKey(input) && input.domain) {
+          const same = byDomain.get(input.domain) ?? [];
+          if (same.length > 1) {
+            env.issue({ line, column: col('domain'), value: input.domain, reason: `${same.length} accounts have this domain; add a CRM ID or Tenure ID column to tell them apart` });
+            continue;
+          }
+          target = same[0];
+        }
+        const other = (r: AccountRow | undefined) => r !== undefined && r.id !== target?.id;
+        if (other(crmRow)) {
+          env.issue({ line, column: col('crmId'), value: input.crmId!, reason: `account ${crmRow!.id} (${crmRow!.name}) already has this CRM ID` });
+          continue;
+        }
+        if (other(billingRow)) {
+          env.issue({ line, column: col('billingId'), value: input.billingId!, reason: `account ${billingRow!.id} (${billingRow!.name}) already has this billing ID` });
+          continue;
+        }
+        if (!target && !input.name) {
+          env.issue({ line, column: col('name'), value: '', reason: 'a new account needs a name' });
+          continue;
+        }
+        const accountId = target?.id ?? input.id ?? env.newId('acc');
+        const claimKeys: Claim[] = [];
+        if (target || input.id) {
+          const by = input.id ? 'id' : crmRow ? 'crmId' : billingRow ? 'billingId' : 'domain';
+          const value = input.id ?? (by === 'crmId' ? input.crmId : by === 'billingId' ? input.billingId : input.domain);
+          claimKeys.push({ ns: NS.record, key: accountId, field: by, value: value ?? accountId });
+        }
+        if (input.crmId) claimKeys.push({ ns: NS.crm, key: input.crmId, field: 'crmId', value: input.crmId });
+        if (input.billingId) claimKeys.push({ ns: NS.billing, key: input.billingId, field: 'billingId', value: input.billingId });
+        // Keys an update releases count as used too, so the dry run and the apply agree.
+        if (target?.crm_id && target.crm_id !== input.crmId) claimKeys.push({ ns: NS.crm, key: target.crm_id, field: 'crmId', value: target.crm_id });
+        if (target?.billing_id && target.billing_id !== input.billingId) claimKeys.push({ ns: NS.billing, key: target.billing_id, field: 'billingId', value: target.billing_id });
+        if (!hasKey(input) && input.domain) claimKeys.push({ ns: NS.domain, key: input.domain, field: 'domain', value: input.domain });
+        if (!claim(input, claimKeys)) continue;
+
+        if (!target) {
+          counts.created++;
+          if (!write) continue;
+          const row = newAccountRow(input, accountId, at, today);
+          inserts.push(row);
+          stages.push({ id: env.newId('stg'), account_id: accountId, from_stage: null, to_stage: row.stage, changed_at: at, actor, reason: 'created by import' });
+          entries.push(createdEntry(accountId));
+          continue;
+        }
+        const merged = mergeAccount(target, input, at, today);
+        if (!merged.ok) {
+          env.issue({ line, column: col(merged.field === 'owner' ? 'owner' : merged.field), value: merged.value, reason: merged.reason });
+          continue;
+        }
+        if (merged.changed.length === 0) {
+          counts.unchanged++;
+          continue;
+        }
+        counts.updated++;
+        if (!write) continue;
+        updates.push(merged.row);
+        if (merged.stageFrom) {
+          stages.push({ id: env.newId('stg'), account_id: accountId, from_stage: merged.stageFrom, to_stage: merged.row.stage, changed_at: at, actor, reason: 'import' });
+          entries.push(
+            entry(accountId, 'stage_changed', `Stage changed from ${merged.stageFrom} to ${merged.row.stage}`, {
+              from: merged.stageFrom,
+              to: merged.row.stage,
+              reason: 'import',
+              importId: env.importId,
+            }),
+          );
+        }
+        if (merged.ownerFrom !== undefined) {
+          entries.push(entry(accountId, 'owner_changed', 'Owner changed', { from: merged.ownerFrom, to: merged.row.owner_id, importId: env.importId }));
+        }
+        entries.push(
+          entry(accountId, 'imported', `Updated by import of ${source}: ${merged.changed.join(', ')}`, {
+            importId: env.importId,
+            action: 'updated',
+            fields: merged.changed,
+            line,
+          }),
+        );
+      }
+
+      if (!env.writing()) return;
+      const { db } = env;
+      const dialect = env.ctx.dialect;
+      await store.bulkWrite(db, dialect, 'accounts', inserts);
+      await store.bulkWrite(db, dialect, 'accounts', updates, store.ACCOUNT_UPDATE_COLUMNS);
+      await store.bulkWrite(db, dialect, 'account_stage_history', stages);
+      await store.bulkWrite(db, dialect, 'timeline_entries', entries);
+    },
+  };
+};
