@@ -20,7 +20,8 @@ import { settingsRoutes } from '../settings/routes.js';
 import { installErrorHandler } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { installHome } from './home.js';
-import { extraRoutes } from './routes.js';
+import { importRoutes } from '../accounts/importer/routes.js';
+import { exportRoutes } from '../accounts/export/routes.js';
 
 export interface ServerOptions {
   handle: DbHandle;
@@ -85,6 +86,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(timelineRoutes);
   await app.register(userRoutes);
   await app.register(settingsRoutes);
-  await app.register(extraRoutes(opts.config));
+  await app.register(importRoutes, { uploadLimitBytes: opts.config.importUploadLimitBytes });
+  await app.register(exportRoutes);
   return app;
 }
