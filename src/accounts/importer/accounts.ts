@@ -11,7 +11,9 @@ import * as store from './store.js';
 /**
  * Accounts are imported set-based: per batch of 500 rows one SELECT finds every account a
  * row could match, then multi-row INSERTs and one upsert write the batch. Matching is by
- * Tenure id, then CRM id, then billing id; rows with none of them match by domain.
+ * Tenure id, then CRM id, then billing id; rows with none of them match by domain, or by
+ * name when they have no domain either, so a plain list of names re-imports without
+ * duplicating anything.
  */
 
 interface StageRow {
@@ -34,6 +36,13 @@ function indexBy(rows: AccountRow[], key: (r: AccountRow) => string | null): Map
 }
 
 const hasKey = (i: AccountInput) => Boolean(i.id || i.crmId || i.billingId);
+
+/** What a row without ids is matched by: its domain, else its name. */
+function fallbackOf(i: AccountInput): { field: 'domain' | 'name'; value: string } | null {
+  if (hasKey(i)) return null;
+  if (i.domain) return { field: 'domain', value: i.domain };
+  return i.name ? { field: 'name', value: i.name } : null;
+}
 
 export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
   const counts = { created: 0, updated: 0, unchanged: 0 };
@@ -63,8 +72,9 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
   function claim(input: AccountInput, keys: Claim[]): boolean {
     const clash = claimAll(claims, keys, input.line);
     if (!clash) return true;
-    const what = clash.ns === NS.record ? 'account' : clash.field;
-    env.issue({ line: input.line, column: col(clash.field), value: clash.value, reason: `same ${what} as line ${clash.line}; each record may appear once per file` });
+    const column = col(clash.field);
+    const what = clash.ns === NS.record ? 'account' : column;
+    env.issue({ line: input.line, column, value: clash.value, reason: `same ${what} as line ${clash.line}; each account may appear once per file` });
     return false;
   }
 
@@ -78,12 +88,13 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
     async finish() {},
     async batch(rows) {
       const inputs = rows.map(accountInput);
-      const keys: store.AccountKeys = { ids: [], crmIds: [], billingIds: [], domains: [] };
+      const keys: store.AccountKeys = { ids: [], crmIds: [], billingIds: [], domains: [], names: [] };
       for (const i of inputs) {
         if (i.id) keys.ids.push(i.id);
         if (i.crmId) keys.crmIds.push(i.crmId);
         if (i.billingId) keys.billingIds.push(i.billingId);
-        if (!hasKey(i) && i.domain) keys.domains.push(i.domain);
+        const fb = fallbackOf(i);
+        if (fb) (fb.field === 'domain' ? keys.domains : keys.names).push(fb.value);
       }
       // Rows created by this import are never looked up (the key set already refuses a key
       // used twice), so a first import into an empty book needs no lookups at all.
@@ -91,8 +102,12 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
       const byId = indexBy(found, (r) => r.id);
       const byCrm = indexBy(found, (r) => r.crm_id);
       const byBilling = indexBy(found, (r) => r.billing_id);
-      const byDomain = new Map<string, AccountRow[]>();
-      for (const r of found) if (r.domain) byDomain.set(r.domain, [...(byDomain.get(r.domain) ?? []), r]);
+      const byFallback = new Map<string, AccountRow[]>();
+      const addTo = (k: string, r: AccountRow) => byFallback.set(k, [...(byFallback.get(k) ?? []), r]);
+      for (const r of found) {
+        if (r.domain) addTo(`domain:${r.domain}`, r);
+        addTo(`name:${r.name}`, r);
+      }
 
       const write = env.mode === 'apply';
       const inserts: AccountRow[] = [];
@@ -116,10 +131,11 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
         const billingRow = input.billingId ? byBilling.get(input.billingId) : undefined;
         // An export's Tenure id this database does not know falls through to the external ids.
         let target: AccountRow | undefined = idRow ?? crmRow ?? billingRow;
-        if (!hasKey(input) && input.domain) {
-          const same = byDomain.get(input.domain) ?? [];
+        const fallback = fallbackOf(input);
+        if (fallback) {
+          const same = byFallback.get(`${fallback.field}:${fallback.value}`) ?? [];
           if (same.length > 1) {
-            env.issue({ line, column: col('domain'), value: input.domain, reason: `${same.length} accounts have this domain; add a CRM ID or Tenure ID column to tell them apart` });
+            env.issue({ line, column: col(fallback.field), value: fallback.value, reason: `${same.length} accounts have this ${fallback.field}; add a CRM ID or Tenure ID column to tell them apart` });
             continue;
           }
           target = same[0];
@@ -140,8 +156,8 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
         const accountId = target?.id ?? input.id ?? env.newId('acc');
         const claimKeys: Claim[] = [];
         if (target || input.id) {
-          const by = input.id ? 'id' : crmRow ? 'crmId' : billingRow ? 'billingId' : 'domain';
-          const value = input.id ?? (by === 'crmId' ? input.crmId : by === 'billingId' ? input.billingId : input.domain);
+          const by = input.id ? 'id' : crmRow ? 'crmId' : billingRow ? 'billingId' : (fallback?.field ?? 'name');
+          const value = input.id ?? (by === 'crmId' ? input.crmId : by === 'billingId' ? input.billingId : fallback?.value);
           claimKeys.push({ ns: NS.record, key: accountId, field: by, value: value ?? accountId });
         }
         if (input.crmId) claimKeys.push({ ns: NS.crm, key: input.crmId, field: 'crmId', value: input.crmId });
@@ -149,7 +165,7 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
         // Keys an update releases count as used too, so the dry run and the apply agree.
         if (target?.crm_id && target.crm_id !== input.crmId) claimKeys.push({ ns: NS.crm, key: target.crm_id, field: 'crmId', value: target.crm_id });
         if (target?.billing_id && target.billing_id !== input.billingId) claimKeys.push({ ns: NS.billing, key: target.billing_id, field: 'billingId', value: target.billing_id });
-        if (!hasKey(input) && input.domain) claimKeys.push({ ns: NS.domain, key: input.domain, field: 'domain', value: input.domain });
+        if (fallback) claimKeys.push({ ns: fallback.field === 'domain' ? NS.domain : NS.name, key: fallback.value, field: fallback.field, value: fallback.value });
         if (!claim(input, claimKeys)) continue;
 
         if (!target) {

@@ -79,7 +79,7 @@ function hash2(ns: number, s: string): number {
 }
 
 /** Key kinds: equal values of different kinds never clash. */
-export const NS = { record: 1, crm: 2, billing: 3, domain: 4, external: 5, email: 6 } as const;
+export const NS = { record: 1, crm: 2, billing: 3, domain: 4, name: 5, external: 6, email: 7 } as const;
 
 export interface Claim {
   ns: number;

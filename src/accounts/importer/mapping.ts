@@ -25,36 +25,52 @@ export function normaliseHeader(h: string): string {
 
 const TRAIT_PREFIX_RE = /^traits?[.:](.+)$/i;
 
-function fieldIndex(kind: ImportKind): Map<string, FieldDef> {
+/**
+ * Header spellings → field. Labels and synonyms win over field keys, so "Account ID" on a
+ * contacts file is the account's CRM id (as in Salesforce exports), not the key accountId.
+ */
+function headerIndex(kind: ImportKind): Map<string, FieldDef> {
   const index = new Map<string, FieldDef>();
-  for (const f of FIELDS[kind]) {
-    for (const name of [f.key, f.label, ...(f.synonyms ?? [])]) {
-      const n = normaliseHeader(name);
-      if (!index.has(n)) index.set(n, f);
-    }
-  }
+  const add = (name: string, f: FieldDef) => {
+    const n = normaliseHeader(name);
+    if (!index.has(n)) index.set(n, f);
+  };
+  for (const f of FIELDS[kind]) for (const name of [f.label, ...(f.synonyms ?? [])]) add(name, f);
+  for (const f of FIELDS[kind]) add(f.key, f);
   return index;
 }
 
-const INDEX: Record<ImportKind, Map<string, FieldDef>> = {
-  accounts: fieldIndex('accounts'),
-  contacts: fieldIndex('contacts'),
-  subscriptions: fieldIndex('subscriptions'),
+/** Field keys first (what `--map col=field` names), then any header spelling. */
+function targetIndex(kind: ImportKind): Map<string, FieldDef> {
+  const index = new Map<string, FieldDef>(FIELDS[kind].map((f) => [normaliseHeader(f.key), f]));
+  for (const [n, f] of headerIndex(kind)) if (!index.has(n)) index.set(n, f);
+  return index;
+}
+
+const HEADERS: Record<ImportKind, Map<string, FieldDef>> = {
+  accounts: headerIndex('accounts'),
+  contacts: headerIndex('contacts'),
+  subscriptions: headerIndex('subscriptions'),
+};
+const TARGETS: Record<ImportKind, Map<string, FieldDef>> = {
+  accounts: targetIndex('accounts'),
+  contacts: targetIndex('contacts'),
+  subscriptions: targetIndex('subscriptions'),
 };
 
 /** The field a header suggests, if any. */
 export function suggestField(kind: ImportKind, header: string): FieldDef | undefined {
-  return INDEX[kind].get(normaliseHeader(header));
+  return HEADERS[kind].get(normaliseHeader(header));
 }
 
-function targetOf(kind: ImportKind, name: string): ColumnTarget | null {
+function targetOf(kind: ImportKind, name: string, index: Map<string, FieldDef>): ColumnTarget | null {
   const trait = TRAIT_PREFIX_RE.exec(name.trim());
   if (trait) {
     return keepsTraits(kind)
       ? { kind: 'trait', key: trait[1]!.trim() }
       : { kind: 'ignore', reason: `${kind} have no custom traits` };
   }
-  const field = suggestField(kind, name);
+  const field = index.get(normaliseHeader(name));
   return field ? { kind: 'field', field } : null;
 }
 
@@ -130,7 +146,7 @@ export function resolveMapping(
     let target: ColumnTarget | null;
     if (to === null) target = { kind: 'ignore', reason: 'ignored by mapping' };
     else {
-      target = targetOf(kind, to);
+      target = targetOf(kind, to, TARGETS[kind]);
       if (!target) {
         const known = FIELDS[kind].filter((f) => !f.derived).map((f) => f.key);
         problems.push(`map "${column}=${to}": unknown ${kind} field "${to}" (fields: ${known.join(', ')}${keepsTraits(kind) ? ', traits.<key>' : ''})`);
@@ -149,7 +165,7 @@ export function resolveMapping(
     const explicit = chosen.get(index);
     if (explicit) return explicit;
     if (header.trim() === '') return { index, header, target: { kind: 'ignore', reason: 'no header' }, source: 'auto' };
-    let target = targetOf(kind, header);
+    let target = targetOf(kind, header, HEADERS[kind]);
     let key = target ? targetKey(target) : null;
     if (target && key && taken.has(key)) {
       warnings.push(`"${header}" also looks like ${key.slice(2)}, which "${taken.get(key)}" already fills`);

@@ -29,7 +29,7 @@ export interface RefResolver {
  * not know falls through to the external ids, which is what makes re-imports portable.
  */
 export async function resolveAccounts(env: PassEnv, refs: AccountRef[], extraIds: string[] = []): Promise<RefResolver> {
-  const keys: store.AccountKeys = { ids: [...extraIds], crmIds: [], billingIds: [], domains: [] };
+  const keys: store.AccountKeys = { ids: [...extraIds], crmIds: [], billingIds: [], domains: [], names: [] };
   for (const r of refs) {
     if (r.accountId) keys.ids.push(r.accountId);
     if (r.accountCrmId) keys.crmIds.push(r.accountCrmId);

@@ -70,7 +70,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           'Checks every row again and writes them in one transaction; any bad row writes nothing (400 with the rows). ' +
           'The body may replace the mapping or choose the date format. Applying an applied import is a 409.',
         params: IdParams,
-        body: ApplyImportBody.optional(),
+        body: ApplyImportBody.nullish(),
         response: { 200: ImportOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut },
       },
     },

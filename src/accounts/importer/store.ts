@@ -105,11 +105,13 @@ export interface AccountKeys {
   crmIds: string[];
   billingIds: string[];
   domains: string[];
+  names: string[];
 }
 
 /** Every account any key of a batch could match: one query per batch. */
 export async function findAccounts(db: Executor, dialect: Dialect, k: AccountKeys, lock: boolean): Promise<AccountRow[]> {
-  if (!k.ids.length && !k.crmIds.length && !k.billingIds.length && !k.domains.length) return [];
+  const names = k.names;
+  if (!k.ids.length && !k.crmIds.length && !k.billingIds.length && !k.domains.length && !names.length) return [];
   let q = db
     .selectFrom('accounts')
     .selectAll()
@@ -119,6 +121,7 @@ export async function findAccounts(db: Executor, dialect: Dialect, k: AccountKey
         ...(k.crmIds.length ? [eb('crm_id', 'in', k.crmIds)] : []),
         ...(k.billingIds.length ? [eb('billing_id', 'in', k.billingIds)] : []),
         ...(k.domains.length ? [eb('domain', 'in', k.domains)] : []),
+        ...(names.length ? [eb('name', 'in', names)] : []),
       ]),
     );
   // Rows read to be rewritten are locked on PostgreSQL; SQLite has one writer anyway.
