@@ -89,6 +89,13 @@ describe('column mapping', () => {
     expect(suggestField('contacts', 'E-mail')?.key).toBe('email');
   });
 
+  it('prefers header spellings over field keys, and field keys in --map', () => {
+    expect(suggestField('contacts', 'Account ID')?.key).toBe('accountCrmId');
+    expect(suggestField('contacts', 'Company')?.key).toBe('accountName');
+    const r = resolveMapping('contacts', ['X'], { X: 'accountId' });
+    expect(r.columns[0]!.target).toMatchObject({ kind: 'field', field: { key: 'accountId' } });
+  });
+
   it('turns unmapped account columns into traits and ignores them elsewhere', () => {
     const a = resolveMapping('accounts', ['Company', 'Plan Tier', 'traits.health_note']);
     expect(a.columns.map((c) => c.target)).toMatchObject([

@@ -50,7 +50,8 @@ const ACCOUNT_REF: FieldDef[] = [
     synonyms: ['account billing id', 'billing id', 'stripe customer id', 'customer id', 'chargebee customer id'],
     max: 128,
   },
-  { key: 'accountName', type: 'text', label: 'Account Name', derived: 'accounts are matched by their ids, not by name' },
+  // The last resort for finding the account: only when no id column names it, and only a unique name.
+  { key: 'accountName', type: 'text', label: 'Account Name', synonyms: ['account', 'company', 'company name', 'customer', 'organization', 'organisation'], max: 200 },
 ];
 
 export const ACCOUNT_FIELDS: readonly FieldDef[] = [

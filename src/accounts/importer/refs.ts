@@ -8,13 +8,19 @@ export interface AccountRef {
   accountId?: string;
   accountCrmId?: string;
   accountBillingId?: string;
+  accountName?: string;
 }
 
 export function accountRef(r: ConvertedRow): AccountRef {
-  return { accountId: read.str(r, 'accountId'), accountCrmId: read.str(r, 'accountCrmId'), accountBillingId: read.str(r, 'accountBillingId') };
+  return {
+    accountId: read.str(r, 'accountId'),
+    accountCrmId: read.str(r, 'accountCrmId'),
+    accountBillingId: read.str(r, 'accountBillingId'),
+    accountName: read.str(r, 'accountName'),
+  };
 }
 
-export const hasRef = (r: AccountRef) => Boolean(r.accountId || r.accountCrmId || r.accountBillingId);
+const hasIdRef = (r: AccountRef) => Boolean(r.accountId || r.accountCrmId || r.accountBillingId);
 
 export type RefResult = { ok: true; account: AccountRow | null } | { ok: false; column: string; value: string; reason: string };
 
@@ -27,6 +33,7 @@ export interface RefResolver {
  * Look up every account a batch refers to in one query. A row's reference resolves by
  * Tenure id, then CRM id, then billing id; an export's Tenure id that this database does
  * not know falls through to the external ids, which is what makes re-imports portable.
+ * Without any id, a unique account name will do.
  */
 export async function resolveAccounts(env: PassEnv, refs: AccountRef[], extraIds: string[] = []): Promise<RefResolver> {
   const keys: store.AccountKeys = { ids: [...extraIds], crmIds: [], billingIds: [], domains: [], names: [] };
@@ -34,11 +41,14 @@ export async function resolveAccounts(env: PassEnv, refs: AccountRef[], extraIds
     if (r.accountId) keys.ids.push(r.accountId);
     if (r.accountCrmId) keys.crmIds.push(r.accountCrmId);
     if (r.accountBillingId) keys.billingIds.push(r.accountBillingId);
+    if (!hasIdRef(r) && r.accountName) keys.names.push(r.accountName);
   }
   const rows = await store.findAccounts(env.db, env.ctx.dialect, keys, false);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const byCrm = new Map(rows.filter((r) => r.crm_id).map((r) => [r.crm_id!, r]));
   const byBilling = new Map(rows.filter((r) => r.billing_id).map((r) => [r.billing_id!, r]));
+  const byName = new Map<string, AccountRow[]>();
+  for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   const col = (k: string) => columnOf(env.analysis, k);
   return {
     byId: (id) => byId.get(id),
@@ -55,7 +65,17 @@ export async function resolveAccounts(env: PassEnv, refs: AccountRef[], extraIds
         if (billing && billing.id !== found.id) return { ok: false, column: col('accountBillingId'), value: ref.accountBillingId!, reason: `names account ${billing.id}, but another column names ${found.id}` };
         return { ok: true, account: found };
       }
-      if (!hasRef(ref)) return { ok: true, account: null };
+      if (!hasIdRef(ref)) {
+        if (!ref.accountName) return { ok: true, account: null };
+        const named = byName.get(ref.accountName) ?? [];
+        if (named.length === 1) return { ok: true, account: named[0]! };
+        return {
+          ok: false,
+          column: col('accountName'),
+          value: ref.accountName,
+          reason: named.length ? `${named.length} accounts have this name; add an account CRM ID column` : 'no account has this name',
+        };
+      }
       const [key, value, what] = ref.accountCrmId
         ? ['accountCrmId', ref.accountCrmId, 'CRM ID']
         : ref.accountBillingId

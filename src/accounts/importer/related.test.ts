@@ -58,6 +58,21 @@ for (const dialect of testDialects()) {
       expect(entries.find((e) => e.kind === 'contact_left')).toMatchObject({ title: 'Champion left: Ana', occurredAt: '2026-01-10T00:00:00.000Z' });
     });
 
+    it('finds the account by its name when a contacts file has no account ids', async () => {
+      const ctx = testCtx(db);
+      const acme = await createAccount(ctx, { name: 'Acme' });
+      await createAccount(ctx, { name: 'Twin' });
+      await createAccount(ctx, { name: 'Twin' });
+      const r = await importFile(ctx, 'contacts', files.write('by-name.csv', 'Company,Name,Email\nAcme,Ana,ana@acme.com\nTwin,Tom,tom@twin.com\nNobody,Nia,nia@x.com\n'), { dryRun: true });
+      expect(r.report.errors).toMatchObject([
+        { line: 3, column: 'Company', reason: expect.stringMatching(/2 accounts have this name/) },
+        { line: 4, column: 'Company', reason: 'no account has this name' },
+      ]);
+      const ok = await importFile(ctx, 'contacts', files.write('by-name-ok.csv', 'Company,Name,Email\nAcme,Ana,ana@acme.com\n'));
+      expect(ok.report.created).toBe(1);
+      expect((await listContacts(ctx, { limit: 10, accountId: acme.id })).items).toHaveLength(1);
+    });
+
     it('refuses contacts of unknown accounts and duplicates in the file', async () => {
       const ctx = testCtx(db);
       await createAccount(ctx, { name: 'Acme', crmId: 'SF-1' });

@@ -8,9 +8,9 @@ const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon'
 export function formatReport(r: ImportReport, status: ImportStatus, importId: string | null): string {
   const out: string[] = [];
   const where = r.fileName ? ` from ${r.fileName}` : '';
-  out.push(
-    `Import of ${r.kind}${where}: ${n(r.rows)} rows, ${DELIMITER_NAMES[r.delimiter] ?? `"${r.delimiter}"`}-separated, ${r.encoding === 'latin1' ? 'Latin-1' : 'UTF-8'}`,
-  );
+  // A file refused for its header or mapping was not read to the end: no row count then.
+  const rows = r.problems.length ? '' : ` ${n(r.rows)} rows,`;
+  out.push(`Import of ${r.kind}${where}:${rows} ${DELIMITER_NAMES[r.delimiter] ?? `"${r.delimiter}"`}-separated, ${r.encoding === 'latin1' ? 'Latin-1' : 'UTF-8'}`);
   out.push('', 'Columns:');
   const width = Math.min(32, Math.max(6, ...r.columns.map((c) => c.column.length)));
   for (const c of r.columns) {
