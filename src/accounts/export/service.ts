@@ -1,4 +1,5 @@
 import type { Ctx } from '../../core/context.js';
+import { mapped } from '../../db/errors.js';
 import { formatMinor } from '../../core/money.js';
 import { listUsers } from '../../identity/service.js';
 import { listAccounts } from '../account/service.js';
@@ -92,7 +93,7 @@ export async function exportContacts(ctx: Ctx, f: ContactExportFilter = {}): Pro
   return (async function* lines() {
     yield BOM + csvLine(CONTACT_COLUMNS.map((k) => label('contacts', k)));
     for await (const items of pages(first, next)) {
-      const accounts = await store.accountRefs(ctx.db, items.map((c) => c.accountId));
+      const accounts = await mapped(() => store.accountRefs(ctx.db, items.map((c) => c.accountId)));
       yield items
         .map((c) => {
           const a = accounts.get(c.accountId);
@@ -120,7 +121,7 @@ export async function exportSubscriptions(ctx: Ctx, f: SubscriptionExportFilter 
   return (async function* lines() {
     yield BOM + csvLine(SUBSCRIPTION_COLUMNS.map((k) => label('subscriptions', k)));
     for await (const items of pages(first, next)) {
-      const accounts = await store.accountRefs(ctx.db, items.map((s) => s.accountId));
+      const accounts = await mapped(() => store.accountRefs(ctx.db, items.map((s) => s.accountId)));
       yield items
         .map((s) => {
           const a = accounts.get(s.accountId);
