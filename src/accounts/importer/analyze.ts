@@ -1,5 +1,5 @@
 import { AppError } from '../../core/errors.js';
-import { detectEncoding, headText, readBatches, type CsvRecord, type CsvSource } from './csv.js';
+import { detectEncoding, headText, readBatches, type CsvRecord, type CsvSource, type Encoding } from './csv.js';
 import {
   decideDateOrder,
   detectType,
@@ -20,7 +20,7 @@ export interface Analysis {
   kind: ImportKind;
   fileName: string | null;
   delimiter: string;
-  encoding: 'utf-8' | 'latin1';
+  encoding: Encoding;
   headers: string[];
   columns: ColumnPlan[];
   /** Columns whose values decide how they are read: traits (type) and dates (day/month order). */

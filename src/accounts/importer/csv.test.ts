@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { analyze } from './analyze.js';
-import { fileSource, readRecords, textSource, type CsvSource, type SkippedRecord } from './csv.js';
+import { fileSource, readRecords, textSource, type CsvSource, type Encoding, type SkippedRecord } from './csv.js';
 import { csvLine } from '../export/format.js';
 
-async function records(source: CsvSource, delimiter = ',', encoding: 'utf-8' | 'latin1' = 'utf-8') {
+async function records(source: CsvSource, delimiter = ',', encoding: Encoding = 'utf-8') {
   const skipped: SkippedRecord[] = [];
   const out: { line: number; cells: string[] }[] = [];
   for await (const r of readRecords(source, { delimiter, encoding, onSkip: (s) => skipped.push(s) })) out.push({ line: r.line, cells: r.cells });
@@ -52,6 +52,19 @@ describe('reading records', () => {
     expect(a.delimiter).toBe(';');
     const { out } = await records(await fileSource(file), ';', 'latin1');
     expect(out[1]!.cells).toEqual(['Café Oy', 'Köln']);
+  });
+
+  it('reads Excel "Unicode Text": UTF-16 with a byte-order mark, tab-separated', async () => {
+    const file = join(dir, 'unicode.txt');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tCity\r\n"Café\r\nOy"\tKöln\r\nBeta\tOslo\r\n', 'utf16le')]));
+    const a = await analyze('accounts', await fileSource(file), {});
+    expect(a).toMatchObject({ encoding: 'utf-16le', delimiter: '\t' });
+    const { out } = await records(await fileSource(file), '\t', 'utf-16le');
+    expect(out).toEqual([
+      { line: 1, cells: ['Name', 'City'] },
+      { line: 2, cells: ['Café\r\nOy', 'Köln'] },
+      { line: 4, cells: ['Beta', 'Oslo'] },
+    ]);
   });
 
   it('reads back whatever the exporter writes, line numbers included', async () => {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { AppError } from '../../core/errors.js';
 
@@ -67,9 +67,16 @@ export function textSource(text: string, name: string | null = null): CsvSource 
   };
 }
 
-/** UTF-8 unless the head of a file is not valid UTF-8; then Latin-1 (old Excel "CSV" exports). */
-export function detectEncoding(head: Buffer, decoded: boolean): 'utf-8' | 'latin1' {
+export const ENCODINGS = ['utf-8', 'utf-16le', 'latin1'] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+
+/**
+ * UTF-8, or UTF-16 when the file starts with its byte-order mark (Excel's "Unicode Text"),
+ * or Latin-1 when the head of the file is not valid UTF-8 (old Excel "CSV" exports).
+ */
+export function detectEncoding(head: Buffer, decoded: boolean): Encoding {
   if (decoded) return 'utf-8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
     return 'utf-8';
@@ -78,8 +85,22 @@ export function detectEncoding(head: Buffer, decoded: boolean): 'utf-8' | 'latin
   }
 }
 
-export function headText(head: Buffer, encoding: 'utf-8' | 'latin1'): string {
-  return encoding === 'latin1' ? head.toString('latin1') : new TextDecoder('utf-8').decode(head, { stream: true });
+export function headText(head: Buffer, encoding: Encoding): string {
+  if (encoding === 'latin1') return head.toString('latin1');
+  return new TextDecoder(encoding).decode(head, { stream: true });
+}
+
+/** UTF-16 is turned into UTF-8 before parsing: csv-parse garbles the raw text of UTF-16 records. */
+function utf16ToUtf8(): Transform {
+  const decoder = new TextDecoder('utf-16le');
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+    },
+    flush(done) {
+      done(null, Buffer.from(decoder.decode(), 'utf8'));
+    },
+  });
 }
 
 export interface CsvRecord {
@@ -119,7 +140,7 @@ export const READ_BATCH = 500;
 
 export interface ReadOptions {
   delimiter: string;
-  encoding: 'utf-8' | 'latin1';
+  encoding: Encoding;
   onSkip: (s: SkippedRecord) => void;
   /** Input consumed so far (bytes of a file, characters of a text). */
   onProgress?: (done: number) => void;
@@ -152,6 +173,7 @@ export async function* readBatches(source: CsvSource, opts: ReadOptions): AsyncG
     },
   });
   const input = source.open();
+  const decoded = opts.encoding === 'utf-16le' ? input.pipe(utf16ToUtf8()) : input;
   let line = 1;
   let seen = 0;
   let done = 0;
@@ -176,6 +198,7 @@ export async function* readBatches(source: CsvSource, opts: ReadOptions): AsyncG
     done += chunk.length;
   });
   input.on('error', (err) => parser.destroy(err));
+  decoded.on('error', (err) => parser.destroy(err));
   parser.on('data', (chunk: { record: string[]; raw: string }) => {
     flush(seen);
     seen++;
@@ -209,7 +232,7 @@ export async function* readBatches(source: CsvSource, opts: ReadOptions): AsyncG
     failure = err;
     signal();
   });
-  input.pipe(parser);
+  decoded.pipe(parser);
   try {
     for (;;) {
       const next = ready.shift();

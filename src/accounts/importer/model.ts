@@ -50,7 +50,7 @@ export interface ImportReport extends ImportCounts {
   mode: 'dry_run' | 'apply';
   fileName: string | null;
   delimiter: string;
-  encoding: 'utf-8' | 'latin1';
+  encoding: 'utf-8' | 'utf-16le' | 'latin1';
   columns: ColumnReport[];
   /** Trait keys filled from columns no field claimed (account imports). */
   traits: string[];

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../core/errors.js';
-import { readBatches, type CsvRecord, type CsvSource, type ReadOptions, type SkippedRecord } from './csv.js';
+import { readBatches, type CsvRecord, type CsvSource, type Encoding, type ReadOptions, type SkippedRecord } from './csv.js';
 
 /**
  * Parsing a large file in a worker thread while the main thread validates and writes the
@@ -12,7 +12,7 @@ import { readBatches, type CsvRecord, type CsvSource, type ReadOptions, type Ski
 export interface WorkerInput {
   path: string;
   delimiter: string;
-  encoding: 'utf-8' | 'latin1';
+  encoding: Encoding;
   credits: number;
 }
 

@@ -4,13 +4,14 @@ import type { ImportReport, ImportStatus } from './model.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+const ENCODING_NAMES = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', latin1: 'Latin-1' } as const;
 
 export function formatReport(r: ImportReport, status: ImportStatus, importId: string | null): string {
   const out: string[] = [];
   const where = r.fileName ? ` from ${r.fileName}` : '';
   // A file refused for its header or mapping was not read to the end: no row count then.
   const rows = r.problems.length ? '' : ` ${n(r.rows)} rows,`;
-  out.push(`Import of ${r.kind}${where}:${rows} ${DELIMITER_NAMES[r.delimiter] ?? `"${r.delimiter}"`}-separated, ${r.encoding === 'latin1' ? 'Latin-1' : 'UTF-8'}`);
+  out.push(`Import of ${r.kind}${where}:${rows} ${DELIMITER_NAMES[r.delimiter] ?? `"${r.delimiter}"`}-separated, ${ENCODING_NAMES[r.encoding]}`);
   out.push('', 'Columns:');
   const width = Math.min(32, Math.max(6, ...r.columns.map((c) => c.column.length)));
   for (const c of r.columns) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENCODINGS } from './csv.js';
 import { DETECTED_TYPES } from './detect.js';
 import { IMPORT_KINDS } from './fields.js';
 import { IMPORT_STATUSES } from './model.js';
@@ -41,7 +42,7 @@ export const ImportReportOut = z
     mode: z.enum(['dry_run', 'apply']),
     fileName: z.string().nullable(),
     delimiter: z.string(),
-    encoding: z.enum(['utf-8', 'latin1']),
+    encoding: z.enum(ENCODINGS),
     rows: z.number().int(),
     created: z.number().int(),
     updated: z.number().int(),
