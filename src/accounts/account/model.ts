@@ -1,4 +1,5 @@
 import { AppError } from '../../core/errors.js';
+import { toIsoDate } from '../../core/clock.js';
 import type { AccountRow } from '../../db/schema.js';
 
 export const STAGES = [
@@ -134,4 +135,30 @@ export function toAccount(row: AccountRow): Account {
 /** Would setting `parentId` on `accountId` close a loop? `ancestors` lists parent chain of the new parent. */
 export function createsCycle(accountId: string, newParentAncestors: readonly string[]): boolean {
   return newParentAncestors.includes(accountId);
+}
+
+/** The account fields a stage move sets: stage, its time, and the live churn fields. */
+export function stageMoveFields(
+  row: Pick<AccountRow, 'stage' | 'churned_on'>,
+  to: Stage,
+  at: Date,
+): Pick<AccountRow, 'stage' | 'stage_changed_at'> & Partial<Pick<AccountRow, 'churned_on' | 'churn_reason'>> {
+  const fields: ReturnType<typeof stageMoveFields> = { stage: to, stage_changed_at: at.toISOString() };
+  if (to === 'churned' && !row.churned_on) fields.churned_on = toIsoDate(at);
+  if (row.stage === 'churned' && to !== 'churned') {
+    // Win-back: the churn stays in the stage history; the live fields describe today.
+    fields.churned_on = null;
+    fields.churn_reason = null;
+  }
+  return fields;
+}
+
+/** The timeline entry of a stage move, the same whichever path made it. */
+export function stageChangedEvent(from: string | null, to: string, reason: string | null) {
+  return {
+    kind: 'stage_changed' as const,
+    title: from ? `Stage changed from ${from} to ${to}` : `Stage set to ${to}`,
+    body: reason,
+    data: { from, to, reason },
+  };
 }

@@ -16,6 +16,8 @@ import {
   createsCycle,
   normaliseDomain,
   normaliseSegment,
+  stageChangedEvent,
+  stageMoveFields,
   toAccount,
   type Account,
   type Stage,
@@ -124,7 +126,32 @@ export async function getAccount(ctx: Ctx, id: string): Promise<Account> {
   return toAccount(row);
 }
 
-/** Apply a stage move inside a transaction: history row, timeline entry, churn fields. */
+/**
+ * Record a stage move in the caller's transaction: the history row and the timeline entry.
+ * Returns the account fields to set; the caller writes them with its other changes.
+ */
+export async function recordStageMove(
+  ctx: Ctx,
+  trx: Executor,
+  row: AccountRow,
+  to: Stage,
+  reason: string | null,
+): Promise<AccountPatchRow> {
+  const now = ctx.now();
+  await store.insertStageChange(trx, {
+    id: newId('stg', now.getTime()),
+    account_id: row.id,
+    from_stage: row.stage,
+    to_stage: to,
+    changed_at: now.toISOString(),
+    actor: actorLabel(ctx.actor),
+    reason,
+  });
+  await timeline.record(ctx, trx, row.id, stageChangedEvent(row.stage, to, reason));
+  return stageMoveFields(row, to, now);
+}
+
+/** A stage move asked for by a person: checked against the lifecycle. */
 async function moveStage(
   ctx: Ctx,
   trx: Executor,
@@ -136,30 +163,12 @@ async function moveStage(
   const from = row.stage as Stage;
   if (from === to) return;
   assertTransition(from, to);
-  const now = ctx.now();
-  patch.stage = to;
-  patch.stage_changed_at = now.toISOString();
-  if (to === 'churned' && !patch.churned_on && !row.churned_on) patch.churned_on = toIsoDate(now);
-  if (from === 'churned') {
-    // Win-back: the churn stays in the stage history; the live fields describe the current state.
-    patch.churned_on ??= null;
-    patch.churn_reason ??= null;
-  }
-  await store.insertStageChange(trx, {
-    id: newId('stg', now.getTime()),
-    account_id: row.id,
-    from_stage: from,
-    to_stage: to,
-    changed_at: now.toISOString(),
-    actor: actorLabel(ctx.actor),
-    reason,
-  });
-  await timeline.record(ctx, trx, row.id, {
-    kind: 'stage_changed',
-    title: `Stage changed from ${from} to ${to}`,
-    body: reason,
-    data: { from, to, reason },
-  });
+  const fields = await recordStageMove(ctx, trx, row, to, reason);
+  // Churn fields sent in the same request win over the defaults of the move.
+  patch.stage = fields.stage;
+  patch.stage_changed_at = fields.stage_changed_at;
+  if (patch.churned_on === undefined && fields.churned_on !== undefined) patch.churned_on = fields.churned_on;
+  if (patch.churn_reason === undefined && fields.churn_reason !== undefined) patch.churn_reason = fields.churn_reason;
 }
 
 export async function updateAccount(

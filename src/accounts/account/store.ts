@@ -1,11 +1,21 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import type { Dialect, Executor } from '../../db/database.js';
 import type { AccountPatchRow, AccountRow, NewAccountRow } from '../../db/schema.js';
 import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.js';
 import type { AccountSort } from './schemas.js';
 
 export async function getAccount(db: Executor, id: string): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Read and lock the row for the rest of the transaction (PostgreSQL; SQLite writers are serial). */
+export async function getAccountForUpdate(
+  db: Executor,
+  dialect: Dialect,
+  id: string,
+): Promise<AccountRow | undefined> {
+  const q = db.selectFrom('accounts').selectAll().where('id', '=', id);
+  return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function findByExternalId(

@@ -13,6 +13,11 @@ export type BillingFrequency = (typeof BILLING_FREQUENCIES)[number];
 export const MOVEMENT_KINDS = ['new', 'expansion', 'contraction', 'churn', 'reactivation'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
+/** Largest MRR one subscription may carry (minor units): ten billion a month. */
+export const MAX_SUBSCRIPTION_MRR_MINOR = 1_000_000_000_000;
+/** Largest account total, so ARR (×12) stays an exact integer everywhere. */
+export const MAX_ACCOUNT_MRR_MINOR = 100_000_000_000_000;
+
 /** Statuses whose MRR counts as recurring revenue. Trials are not revenue yet. */
 export function isLive(status: string): boolean {
   return status === 'active' || status === 'past_due';

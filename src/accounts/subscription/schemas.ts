@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { CurrencySchema, IsoDateSchema, LimitSchema, pageOf } from '../../core/schemas.js';
-import { BILLING_FREQUENCIES, MOVEMENT_KINDS, SUBSCRIPTION_STATUSES } from './model.js';
+import {
+  BILLING_FREQUENCIES,
+  MAX_SUBSCRIPTION_MRR_MINOR,
+  MOVEMENT_KINDS,
+  SUBSCRIPTION_STATUSES,
+} from './model.js';
 
 const Minor = z
   .number()
   .int()
   .min(0)
-  .max(Number.MAX_SAFE_INTEGER / 12);
+  .max(MAX_SUBSCRIPTION_MRR_MINOR);
 
 export const SubscriptionOut = z
   .object({

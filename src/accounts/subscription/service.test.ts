@@ -68,6 +68,80 @@ for (const dialect of testDialects()) {
       expect((await service.listMovements(ctx, a.id)).length).toBe(1);
     });
 
+    it('records the whole life of a subscription that arrives already canceled', async () => {
+      const ctx = testCtx(db);
+      const a = await createAccount(ctx, { name: 'Old Co', stage: 'active' });
+      await service.createSubscription(ctx, {
+        accountId: a.id, plan: 'Legacy', mrrMinor: 500_00, startDate: '2023-01-01', status: 'canceled', canceledOn: '2024-06-30',
+      });
+      const moves = await service.listMovements(ctx, a.id);
+      expect(moves.map((m) => [m.kind, m.effectiveDate, m.mrrDeltaMinor])).toEqual([
+        ['new', '2023-01-01', 50000],
+        ['churn', '2024-06-30', -50000],
+      ]);
+      expect((await service.mrrAt(ctx, '2023-12-31', a.id)).byCurrency[0]?.mrrMinor).toBe(500_00);
+      const again = await service.createSubscription(ctx, { accountId: a.id, plan: 'New', mrrMinor: 100_00, startDate: '2025-03-01' });
+      const last = (await service.listMovements(ctx, a.id)).at(-1);
+      expect(last).toMatchObject({ kind: 'reactivation', subscriptionId: again.id });
+      expect((await getAccount(ctx, a.id)).stage).toBe('active');
+    });
+
+    it('keeps each subscription\'s changes in date order and after its start', async () => {
+      const ctx = testCtx(db);
+      const a = await createAccount(ctx, { name: 'Dates' });
+      const s = await service.createSubscription(ctx, { accountId: a.id, plan: 'P', mrrMinor: 1000, startDate: '2025-03-01' });
+      await expect(service.updateSubscription(ctx, s.id, { mrrMinor: 2000, effectiveDate: '2025-01-01' })).rejects.toMatchObject({
+        code: 'validation',
+        message: expect.stringContaining('effectiveDate'),
+      });
+      await service.updateSubscription(ctx, s.id, { mrrMinor: 2000, effectiveDate: '2025-06-01' });
+      await expect(service.updateSubscription(ctx, s.id, { mrrMinor: 3000, effectiveDate: '2025-04-01' })).rejects.toMatchObject({
+        code: 'validation',
+      });
+      expect((await getAccount(ctx, a.id)).mrrMinor).toBe(2000);
+    });
+
+    it('classifies a backdated subscription against the MRR on its own date', async () => {
+      const ctx = testCtx(db);
+      const a = await createAccount(ctx, { name: 'Back' });
+      await service.createSubscription(ctx, { accountId: a.id, plan: 'P', mrrMinor: 1000, startDate: '2025-06-01' });
+      const early = await service.createSubscription(ctx, { accountId: a.id, plan: 'Q', mrrMinor: 500, startDate: '2025-01-01' });
+      const m = (await service.listMovements(ctx, a.id)).find((x) => x.subscriptionId === early.id);
+      expect(m).toMatchObject({ kind: 'new', accountMrrBeforeMinor: 0, accountMrrAfterMinor: 500 });
+      expect((await getAccount(ctx, a.id)).mrrMinor).toBe(1500);
+    });
+
+    it('refuses to mix currencies when a trial in another currency goes live', async () => {
+      const ctx = testCtx(db);
+      const a = await createAccount(ctx, { name: 'Mixed', currency: 'USD' });
+      const trial = await service.createSubscription(ctx, {
+        accountId: a.id, plan: 'T', mrrMinor: 900, currency: 'EUR', status: 'trialing', startDate: '2025-01-01',
+      });
+      await service.createSubscription(ctx, { accountId: a.id, plan: 'P', mrrMinor: 1000, currency: 'USD', startDate: '2025-01-01' });
+      await expect(service.updateSubscription(ctx, trial.id, { status: 'active', effectiveDate: '2025-02-01' })).rejects.toMatchObject({
+        code: 'validation',
+        message: expect.stringContaining('currency'),
+      });
+      expect((await getAccount(ctx, a.id)).mrrMinor).toBe(1000);
+    });
+
+    it('keeps revenue exact under concurrent changes to one subscription', async () => {
+      const ctx = testCtx(db);
+      const a = await createAccount(ctx, { name: 'Race' });
+      const s = await service.createSubscription(ctx, { accountId: a.id, plan: 'P', mrrMinor: 1000, startDate: '2025-01-01' });
+      const results = await Promise.allSettled(
+        [2000, 3000, 4000, 5000, 6000].map((mrr) =>
+          service.updateSubscription(ctx, s.id, { mrrMinor: mrr, effectiveDate: '2025-02-01' }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0);
+      const acc = await getAccount(ctx, a.id);
+      const sub = await service.getSubscription(ctx, s.id);
+      const sum = (await service.listMovements(ctx, a.id)).reduce((t, m) => t + m.mrrDeltaMinor, 0);
+      expect(acc.mrrMinor).toBe(sub.mrrMinor);
+      expect(sum).toBe(sub.mrrMinor);
+    });
+
     it('property: movements always sum to the current MRR, whatever the changes', async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 12 }), async (ops) => {

@@ -1,6 +1,6 @@
 import { inTx } from '../../db/database.js';
 import { newId } from '../../core/ids.js';
-import { actorLabel, type Ctx } from '../../core/context.js';
+import type { Ctx } from '../../core/context.js';
 import { AppError, invalid, notFound } from '../../core/errors.js';
 import { formatMinor } from '../../core/money.js';
 import { toIsoDate } from '../../core/clock.js';
@@ -9,9 +9,11 @@ import type { AccountRow, SubscriptionRow } from '../../db/schema.js';
 import { mapped } from '../../db/errors.js';
 import * as accountStore from '../account/store.js';
 import { canTransition, type Stage } from '../account/model.js';
+import { recordStageMove } from '../account/service.js';
 import * as timeline from '../timeline/service.js';
 import * as store from './store.js';
 import {
+  MAX_ACCOUNT_MRR_MINOR,
   classifyMovement,
   contribution,
   isLive,
@@ -44,10 +46,19 @@ async function checkExternalId(
   }
 }
 
+/** The day a subscription that arrives already canceled stopped paying, if it ever paid. */
+function endedOn(sub: SubscriptionRow): string | null {
+  if (sub.status !== 'canceled' && !(sub.status === 'expired' && sub.canceled_on)) return null;
+  return Number(sub.mrr_minor) > 0 ? (sub.canceled_on ?? sub.end_date) : null;
+}
+
 /**
  * Record what a subscription change does to revenue, in the caller's transaction:
  * the movement row, the account's cached MRR and renewal date, the lifecycle stage when
  * billing says the customer left or came back, and a timeline entry.
+ *
+ * The movement is classified against the account's MRR on its effective date, and each
+ * subscription's changes must come in date order, so MRR on any past date stays exact.
  */
 export async function applyRevenueChange(
   ctx: Ctx,
@@ -58,61 +69,74 @@ export async function applyRevenueChange(
   effectiveDate: string,
   source: string,
 ): Promise<void> {
+  const ended = before ? null : endedOn(after);
+  if (ended) {
+    // A subscription that already ended (history from billing): record its whole life.
+    if (ended < after.start_date) throw invalid('canceledOn', `is before the start date ${after.start_date}`);
+    const live: SubscriptionRow = { ...after, status: 'active', canceled_on: null };
+    await applyRevenueChange(ctx, trx, account, null, live, after.start_date, source);
+    await applyRevenueChange(ctx, trx, account, live, after, ended, source);
+    return;
+  }
+  // Lock the account (PostgreSQL) so concurrent changes cannot both add to a stale MRR.
+  const locked = await accountStore.getAccountForUpdate(trx, ctx.dialect, account.id);
+  if (!locked) throw notFound('account', account.id);
+  if (effectiveDate < after.start_date) {
+    throw invalid('effectiveDate', `${effectiveDate} is before the subscription starts (${after.start_date})`);
+  }
+  const last = await store.lastMovementDate(trx, after.id);
+  if (last && effectiveDate < last) {
+    throw invalid('effectiveDate', `${effectiveDate} is before this subscription's last change on ${last}`);
+  }
   const delta = contribution(after) - contribution(before);
   const now = ctx.now();
   const at = now.toISOString();
-  const mrrBefore = Number(account.mrr_minor);
-  const mrrAfter = mrrBefore + delta;
-  const kind = classifyMovement(mrrBefore, mrrAfter, await store.hasMovements(trx, account.id));
+  const total = Number(locked.mrr_minor);
+  const totalAfter = total + delta;
+  if (!Number.isSafeInteger(totalAfter * 12) || totalAfter > MAX_ACCOUNT_MRR_MINOR) {
+    throw invalid('mrrMinor', 'the account total would exceed the largest MRR Tenure stores');
+  }
+  if (delta !== 0 && total !== 0 && after.currency !== locked.currency) {
+    throw invalid('currency', `account ${locked.id} bills in ${locked.currency}`);
+  }
+  const onDate = await store.accountMrrOn(trx, locked.id, effectiveDate);
+  const kind = classifyMovement(onDate.mrr, onDate.mrr + delta, onDate.ever);
   const accountPatch: Partial<AccountRow> = { updated_at: at };
   if (kind) {
     await store.insertMovement(trx, {
       id: newId('mov', now.getTime()),
-      account_id: account.id,
+      account_id: locked.id,
       subscription_id: after.id,
       kind,
       effective_date: effectiveDate,
       mrr_delta_minor: delta,
-      account_mrr_before_minor: mrrBefore,
-      account_mrr_after_minor: mrrAfter,
+      account_mrr_before_minor: onDate.mrr,
+      account_mrr_after_minor: onDate.mrr + delta,
       currency: after.currency,
       recorded_at: at,
       source,
     });
-    accountPatch.mrr_minor = mrrAfter;
-    if (mrrBefore === 0 && Number(account.mrr_minor) === 0) accountPatch.currency = after.currency;
+    accountPatch.mrr_minor = totalAfter;
+    if (total === 0) accountPatch.currency = after.currency;
   }
-  accountPatch.renewal_date = await store.nextRenewal(trx, account.id);
-  const stage = account.stage as Stage;
+  accountPatch.renewal_date = await store.nextRenewal(trx, locked.id);
+  const stage = locked.stage as Stage;
   let to: Stage | null = null;
-  if (kind === 'churn' && canTransition(stage, 'churned')) to = 'churned';
-  if (kind === 'reactivation' && stage === 'churned') to = 'active';
+  if (total > 0 && totalAfter === 0 && canTransition(stage, 'churned')) to = 'churned';
+  if (total === 0 && totalAfter > 0 && stage === 'churned') to = 'active';
   if (to && to !== stage) {
-    accountPatch.stage = to;
-    accountPatch.stage_changed_at = at;
+    Object.assign(
+      accountPatch,
+      await recordStageMove(ctx, trx, locked, to, to === 'churned' ? 'all subscriptions ended' : 'subscription reactivated'),
+    );
     if (to === 'churned') accountPatch.churned_on = effectiveDate;
-    if (to === 'active') accountPatch.churned_on = null;
-    await accountStore.insertStageChange(trx, {
-      id: newId('stg', now.getTime()),
-      account_id: account.id,
-      from_stage: stage,
-      to_stage: to,
-      changed_at: at,
-      actor: actorLabel(ctx.actor),
-      reason: kind === 'churn' ? 'all subscriptions ended' : 'subscription reactivated',
-    });
-    await timeline.record(ctx, trx, account.id, {
-      kind: 'stage_changed',
-      title: `Stage changed from ${stage} to ${to}`,
-      data: { from: stage, to, reason: kind },
-    });
   }
-  await accountStore.updateAccount(trx, account.id, accountPatch);
+  await accountStore.updateAccount(trx, locked.id, accountPatch);
   const money = (m: number) => `${formatMinor(m, after.currency)} ${after.currency}`;
-  await timeline.record(ctx, trx, account.id, {
+  await timeline.record(ctx, trx, locked.id, {
     kind: 'subscription_changed',
     title: kind
-      ? `${kind[0]!.toUpperCase()}${kind.slice(1)}: MRR ${money(mrrBefore)} → ${money(mrrAfter)}`
+      ? `${kind[0]!.toUpperCase()}${kind.slice(1)}: MRR ${money(onDate.mrr)} → ${money(onDate.mrr + delta)}`
       : `Subscription ${after.plan} updated`,
     data: {
       subscriptionId: after.id,
@@ -177,7 +201,7 @@ export async function updateSubscription(
 ): Promise<Subscription> {
   return mapped(() =>
     inTx(ctx.db, async (trx) => {
-      const before = await store.getSubscription(trx, id);
+      const before = await store.getSubscriptionForUpdate(trx, ctx.dialect, id);
       if (!before) throw notFound('subscription', id);
       const account = await accountStore.getAccount(trx, before.account_id);
       if (!account) throw notFound('account', before.account_id);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import type { Dialect, Executor } from '../../db/database.js';
 import type { MovementRow, SubscriptionRow } from '../../db/schema.js';
 import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.js';
 
@@ -8,6 +8,40 @@ export async function getSubscription(
   id: string,
 ): Promise<SubscriptionRow | undefined> {
   return db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function getSubscriptionForUpdate(
+  db: Executor,
+  dialect: Dialect,
+  id: string,
+): Promise<SubscriptionRow | undefined> {
+  const q = db.selectFrom('subscriptions').selectAll().where('id', '=', id);
+  return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+}
+
+/** The effective date of a subscription's latest revenue movement. */
+export async function lastMovementDate(db: Executor, subscriptionId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('revenue_movements')
+    .select((eb) => eb.fn.max('effective_date').as('d'))
+    .where('subscription_id', '=', subscriptionId)
+    .executeTakeFirst();
+  return (r?.d as string | null | undefined) ?? null;
+}
+
+/** An account's MRR on a day, and whether it had any revenue movement by then. */
+export async function accountMrrOn(
+  db: Executor,
+  accountId: string,
+  day: string,
+): Promise<{ mrr: number; ever: boolean }> {
+  const r = await db
+    .selectFrom('revenue_movements')
+    .select([sql<number | null>`sum(mrr_delta_minor)`.as('mrr'), sql<number>`count(*)`.as('n')])
+    .where('account_id', '=', accountId)
+    .where('effective_date', '<=', day)
+    .executeTakeFirstOrThrow();
+  return { mrr: Number(r.mrr ?? 0), ever: Number(r.n) > 0 };
 }
 
 export async function findByExternalId(
