@@ -20,7 +20,8 @@ function argRows(argv: string[]): number {
   const i = argv.indexOf('--rows');
   const raw = i >= 0 ? argv[i + 1] : undefined;
   const n = raw === undefined ? 100_000 : Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--rows: expected a positive whole number, got ${raw}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--rows: expected a positive whole number, got ${raw}`);
   return n;
 }
 
@@ -57,7 +58,9 @@ function rowAt(i: number): BenchRow {
 
 async function writeCsv(file: string, rows: number): Promise<void> {
   const out = createWriteStream(file);
-  out.write('\ufeffAccount Name,Website,Salesforce ID,Stripe Customer ID,Tier,Lifecycle Stage,Industry,Region,Employees\r\n');
+  out.write(
+    '\ufeffAccount Name,Website,Salesforce ID,Stripe Customer ID,Tier,Lifecycle Stage,Industry,Region,Employees\r\n',
+  );
   let chunk = '';
   for (let i = 0; i < rows; i++) {
     const r = rowAt(i);
@@ -92,7 +95,21 @@ async function rawInsert(file: string, rows: number): Promise<number> {
   db.transaction(() => {
     for (let i = 0; i < rows; i++) {
       const r = rowAt(i);
-      insert.run(newId('acc'), r.name, r.domain, r.crmId, r.billingId, r.segment, r.industry, r.region, r.stage, at, JSON.stringify({ employees: r.employees }), at, at);
+      insert.run(
+        newId('acc'),
+        r.name,
+        r.domain,
+        r.crmId,
+        r.billingId,
+        r.segment,
+        r.industry,
+        r.region,
+        r.stage,
+        at,
+        JSON.stringify({ employees: r.employees }),
+        at,
+        at,
+      );
     }
   })();
   const seconds = (performance.now() - started) / 1000;
@@ -120,15 +137,21 @@ async function main(): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
     await handle.destroy();
     if (result.status !== 'applied' || result.report.created !== rows) {
-      throw new Error(`import did not apply cleanly: ${result.status}, ${result.report.created} created, ${result.report.errorCount} errors`);
+      throw new Error(
+        `import did not apply cleanly: ${result.status}, ${result.report.created} created, ${result.report.errorCount} errors`,
+      );
     }
 
     const rawSeconds = await rawInsert(join(dir, 'raw.db'), rows);
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const importRate = rows / importSeconds;
     const rawRate = rows / rawSeconds;
-    console.log(`rows ${fmt(rows)}: import ${importSeconds.toFixed(2)} s (every row checked, then written in one transaction), raw insert ${rawSeconds.toFixed(2)} s`);
-    console.log(`import ${fmt(importRate)} rows/s; raw insert ${fmt(rawRate)} rows/s; ratio ${(importRate / rawRate).toFixed(2)}`);
+    console.log(
+      `rows ${fmt(rows)}: import ${importSeconds.toFixed(2)} s (every row checked, then written in one transaction), raw insert ${rawSeconds.toFixed(2)} s`,
+    );
+    console.log(
+      `import ${fmt(importRate)} rows/s; raw insert ${fmt(rawRate)} rows/s; ratio ${(importRate / rawRate).toFixed(2)}`,
+    );
     console.log(`peak RSS ${(peak / 1048576).toFixed(0)} MB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

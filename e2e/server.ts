@@ -28,10 +28,14 @@ export async function startServer(args: string[] = []): Promise<RunningServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, TENURE_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
-  const child: ChildProcess = spawn('node', ['bin/tenure.js', 'serve', '--port', String(port), ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'node',
+    ['bin/tenure.js', 'serve', '--port', String(port), ...args],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));

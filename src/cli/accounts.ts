@@ -99,26 +99,41 @@ export function registerAccounts(program: Command): void {
       z.string().min(1).parse(ref);
       await withCtx(async (ctx) => {
         const account = await resolveAccount(ctx, ref);
-        const contacts = (await listContacts(ctx, { accountId: account.id, limit: 500, includeLeft: true })).items;
-        const subscriptions = (await listSubscriptions(ctx, { accountId: account.id, limit: 500 })).items;
+        const contacts = (
+          await listContacts(ctx, { accountId: account.id, limit: 500, includeLeft: true })
+        ).items;
+        const subscriptions = (await listSubscriptions(ctx, { accountId: account.id, limit: 500 }))
+          .items;
         const timeline = (await listTimeline(ctx, account.id, { limit: 10 })).items;
         if (o.json) return printJson({ account, contacts, subscriptions, timeline });
         const out = process.stdout;
         out.write(`${account.name}  (${account.id})\n`);
-        out.write(`  stage ${account.stage} · segment ${account.segment} · owner ${account.ownerId ?? '—'}\n`);
-        out.write(`  ARR ${money(account.arrMinor, account.currency)} · renewal ${account.renewalDate ?? '—'}\n`);
-        out.write(`  CRM ${account.crmId ?? '—'} · billing ${account.billingId ?? '—'} · domain ${account.domain ?? '—'}\n`);
-        if (account.churnedOn) out.write(`  churned ${account.churnedOn} (${account.churnReason ?? 'no reason'})\n`);
+        out.write(
+          `  stage ${account.stage} · segment ${account.segment} · owner ${account.ownerId ?? '—'}\n`,
+        );
+        out.write(
+          `  ARR ${money(account.arrMinor, account.currency)} · renewal ${account.renewalDate ?? '—'}\n`,
+        );
+        out.write(
+          `  CRM ${account.crmId ?? '—'} · billing ${account.billingId ?? '—'} · domain ${account.domain ?? '—'}\n`,
+        );
+        if (account.churnedOn)
+          out.write(`  churned ${account.churnedOn} (${account.churnReason ?? 'no reason'})\n`);
         out.write(`\nContacts (${contacts.length})\n`);
         for (const c of contacts) {
-          out.write(`  ${c.name}${c.title ? `, ${c.title}` : ''} ${c.roles.length ? `[${c.roles.join(', ')}]` : ''}${c.leftOn ? ` — left ${c.leftOn}` : ''}\n`);
+          out.write(
+            `  ${c.name}${c.title ? `, ${c.title}` : ''} ${c.roles.length ? `[${c.roles.join(', ')}]` : ''}${c.leftOn ? ` — left ${c.leftOn}` : ''}\n`,
+          );
         }
         out.write(`\nSubscriptions (${subscriptions.length})\n`);
         for (const s of subscriptions) {
-          out.write(`  ${s.plan} · ${s.status} · MRR ${money(s.mrrMinor, s.currency)} · ${s.startDate} → ${s.endDate ?? 'open'}\n`);
+          out.write(
+            `  ${s.plan} · ${s.status} · MRR ${money(s.mrrMinor, s.currency)} · ${s.startDate} → ${s.endDate ?? 'open'}\n`,
+          );
         }
         out.write('\nRecent timeline\n');
-        for (const t of timeline) out.write(`  ${t.occurredAt.slice(0, 10)}  ${t.kind.padEnd(20)} ${t.title}\n`);
+        for (const t of timeline)
+          out.write(`  ${t.occurredAt.slice(0, 10)}  ${t.kind.padEnd(20)} ${t.title}\n`);
       });
     });
 }

@@ -5,7 +5,17 @@ describe('the tenure binary', () => {
   const cli = makeCli();
 
   it('has --help on every verb', () => {
-    for (const verb of [[], ['serve'], ['migrate'], ['demo'], ['import'], ['export'], ['accounts', 'list'], ['accounts', 'show'], ['users', 'list']]) {
+    for (const verb of [
+      [],
+      ['serve'],
+      ['migrate'],
+      ['demo'],
+      ['import'],
+      ['export'],
+      ['accounts', 'list'],
+      ['accounts', 'show'],
+      ['users', 'list'],
+    ]) {
       const r = cli.run([...verb, '--help']);
       expect(r.status, verb.join(' ')).toBe(0);
       expect(r.stdout).toContain('Usage: tenure');
@@ -37,7 +47,10 @@ describe('the tenure binary', () => {
     expect(demo.status, demo.stderr).toBe(0);
     const list = cli.run(['accounts', 'list', '--json', '--limit', '5', '--sort', '-mrr']);
     expect(list.status).toBe(0);
-    const page = JSON.parse(list.stdout) as { items: { id: string; mrrMinor: number; crmId: string }[]; nextCursor: string };
+    const page = JSON.parse(list.stdout) as {
+      items: { id: string; mrrMinor: number; crmId: string }[];
+      nextCursor: string;
+    };
     expect(page.items).toHaveLength(5);
     expect(page.nextCursor).toBeTruthy();
     const mrrs = page.items.map((a) => a.mrrMinor);

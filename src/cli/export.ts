@@ -4,7 +4,11 @@ import type { Writable } from 'node:stream';
 import type { z } from 'zod';
 import { AppError } from '../core/errors.js';
 import { IMPORT_KINDS, type ImportKind } from '../accounts/importer/fields.js';
-import { AccountExportQuery, ContactExportQuery, SubscriptionExportQuery } from '../accounts/export/schemas.js';
+import {
+  AccountExportQuery,
+  ContactExportQuery,
+  SubscriptionExportQuery,
+} from '../accounts/export/schemas.js';
 import { exportCsv, type ExportFilter } from '../accounts/export/service.js';
 import { withCtx, type RegisterVerb } from './shared.js';
 
@@ -33,9 +37,19 @@ function parse<T extends z.ZodType>(schema: T, raw: Record<string, unknown>): z.
 /** Validate options with the HTTP query schemas, so both report the same errors. */
 function filterOf(kind: ImportKind, o: ExportOpts): ExportFilter {
   if (kind === 'accounts') {
-    return parse(AccountExportQuery, { owner: o.owner, segment: o.segment, stage: o.stage, q: o.q, includeArchived: o.includeArchived ? 'true' : undefined });
+    return parse(AccountExportQuery, {
+      owner: o.owner,
+      segment: o.segment,
+      stage: o.stage,
+      q: o.q,
+      includeArchived: o.includeArchived ? 'true' : undefined,
+    });
   }
-  if (kind === 'contacts') return parse(ContactExportQuery, { accountId: o.account, includeLeft: o.excludeLeft ? 'false' : undefined });
+  if (kind === 'contacts')
+    return parse(ContactExportQuery, {
+      accountId: o.account,
+      includeLeft: o.excludeLeft ? 'false' : undefined,
+    });
   return parse(SubscriptionExportQuery, { accountId: o.account, status: o.status });
 }
 
@@ -48,7 +62,9 @@ async function writeAll(out: Writable, chunks: AsyncIterable<string>): Promise<v
 export const registerExport: RegisterVerb = (program) => {
   program
     .command('export')
-    .description('export accounts, contacts or subscriptions as CSV (UTF-8 with BOM, CRLF; opens in Excel and Google Sheets)')
+    .description(
+      'export accounts, contacts or subscriptions as CSV (UTF-8 with BOM, CRLF; opens in Excel and Google Sheets)',
+    )
     .argument('<kind>', IMPORT_KINDS.join(' | '))
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--owner <user>', 'accounts: owner user id or email, or "none"')
@@ -59,10 +75,16 @@ export const registerExport: RegisterVerb = (program) => {
     .option('--account <id>', 'contacts, subscriptions: one account (Tenure id)')
     .option('--status <status>', 'subscriptions: status')
     .option('--exclude-left', 'contacts: leave out people who left')
-    .addHelpText('after', '\nThe headers are the importer\'s own, so `tenure import <kind> FILE` reads an export back into the same records.')
+    .addHelpText(
+      'after',
+      "\nThe headers are the importer's own, so `tenure import <kind> FILE` reads an export back into the same records.",
+    )
     .action(async (kindArg: string, o: ExportOpts) => {
       if (!(IMPORT_KINDS as readonly string[]).includes(kindArg)) {
-        throw new AppError('validation', `kind: expected one of ${IMPORT_KINDS.join(', ')}, got "${kindArg}"`);
+        throw new AppError(
+          'validation',
+          `kind: expected one of ${IMPORT_KINDS.join(', ')}, got "${kindArg}"`,
+        );
       }
       const kind = kindArg as ImportKind;
       const filter = filterOf(kind, o);
@@ -71,7 +93,10 @@ export const registerExport: RegisterVerb = (program) => {
         if (!o.out) return writeAll(process.stdout, lines);
         const file = createWriteStream(o.out);
         const failed = once(file, 'error').then(([err]) => {
-          throw new AppError('validation', `--out: cannot write ${o.out} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+          throw new AppError(
+            'validation',
+            `--out: cannot write ${o.out} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          );
         });
         failed.catch(() => undefined);
         await Promise.race([writeAll(file, lines), failed]);

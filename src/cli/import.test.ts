@@ -19,8 +19,14 @@ describe('tenure import and export', () => {
     const file = files.write('accounts.csv', ACCOUNTS);
     const dry = cli.run(['import', 'accounts', file, '--dry-run', '--json']);
     expect(dry.status, dry.stderr).toBe(0);
-    const report = JSON.parse(dry.stdout) as { status: string; report: { created: number; delimiter: string; traits: string[] } };
-    expect(report).toMatchObject({ status: 'dry_run', report: { created: 2, delimiter: ';', traits: ['customer_since', 'notes'] } });
+    const report = JSON.parse(dry.stdout) as {
+      status: string;
+      report: { created: number; delimiter: string; traits: string[] };
+    };
+    expect(report).toMatchObject({
+      status: 'dry_run',
+      report: { created: 2, delimiter: ';', traits: ['customer_since', 'notes'] },
+    });
 
     const applied = cli.run(['import', 'accounts', file]);
     expect(applied.status, applied.stderr).toBe(0);
@@ -28,11 +34,17 @@ describe('tenure import and export', () => {
     expect(applied.stdout).toMatch(/Applied as import imp_/);
 
     const again = cli.run(['import', 'accounts', file, '--json']);
-    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'applied', report: { created: 0, updated: 0, unchanged: 2 } });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      status: 'applied',
+      report: { created: 0, updated: 0, unchanged: 2 },
+    });
   });
 
   it('lists every bad row and exits 1 with a one-line reason, writing nothing', () => {
-    const file = files.write('bad.csv', 'Name,CRM ID,Segment\nGood,B1,smb\nBad,B2,galactic\n"Two\nlines",B3,nope\n');
+    const file = files.write(
+      'bad.csv',
+      'Name,CRM ID,Segment\nGood,B1,smb\nBad,B2,galactic\n"Two\nlines",B3,nope\n',
+    );
     const r = cli.run(['import', 'accounts', file]);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -44,16 +56,50 @@ describe('tenure import and export', () => {
   });
 
   it('asks for --date-format when the file cannot tell, and takes --map', () => {
-    const file = files.write('dates.csv', 'Customer,Ref,Churn Date,Stage,Internal\nGamma,G1,01/02/2024,churned,x\n');
-    const ask = cli.run(['import', 'accounts', file, '--map', 'Customer=name', '--map', 'Ref=crmId', '--map', 'Internal=']);
+    const file = files.write(
+      'dates.csv',
+      'Customer,Ref,Churn Date,Stage,Internal\nGamma,G1,01/02/2024,churned,x\n',
+    );
+    const ask = cli.run([
+      'import',
+      'accounts',
+      file,
+      '--map',
+      'Customer=name',
+      '--map',
+      'Ref=crmId',
+      '--map',
+      'Internal=',
+    ]);
     expect(ask.status).toBe(1);
     expect(ask.stderr).toMatch(/^tenure: column "Churn Date": .*--date-format/);
-    const ok = cli.run(['import', 'accounts', file, '--map', 'Customer=name', '--map', 'Ref=crmId', '--map', 'Internal=', '--date-format', 'd/m/yyyy', '--json']);
+    const ok = cli.run([
+      'import',
+      'accounts',
+      file,
+      '--map',
+      'Customer=name',
+      '--map',
+      'Ref=crmId',
+      '--map',
+      'Internal=',
+      '--date-format',
+      'd/m/yyyy',
+      '--json',
+    ]);
     expect(ok.status, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout).report.columns.find((c: { column: string }) => c.column === 'Internal')).toMatchObject({ target: null, source: 'map' });
-    expect(cli.run(['import', 'accounts', file, '--map', 'nonsense']).stderr).toMatch(/^tenure: --map "nonsense"/);
-    expect(cli.run(['import', 'people', file]).stderr).toMatch(/^tenure: kind: expected one of accounts, contacts, subscriptions/);
-    expect(cli.run(['import', 'accounts', join(files.write('x', ''), 'missing.csv')]).status).toBe(1);
+    expect(
+      JSON.parse(ok.stdout).report.columns.find((c: { column: string }) => c.column === 'Internal'),
+    ).toMatchObject({ target: null, source: 'map' });
+    expect(cli.run(['import', 'accounts', file, '--map', 'nonsense']).stderr).toMatch(
+      /^tenure: --map "nonsense"/,
+    );
+    expect(cli.run(['import', 'people', file]).stderr).toMatch(
+      /^tenure: kind: expected one of accounts, contacts, subscriptions/,
+    );
+    expect(cli.run(['import', 'accounts', join(files.write('x', ''), 'missing.csv')]).status).toBe(
+      1,
+    );
   });
 
   it('exports CSV that Excel opens and that imports back unchanged', () => {
@@ -68,9 +114,18 @@ describe('tenure import and export', () => {
     const stdout = cli.run(['export', 'accounts', '--segment', 'smb']);
     expect(stdout.stdout.split('\r\n').filter(Boolean)).toHaveLength(2);
     const back = cli.run(['import', 'accounts', out, '--json']);
-    expect(JSON.parse(back.stdout)).toMatchObject({ status: 'applied', report: { created: 0, updated: 0, errorCount: 0 } });
-    expect(cli.run(['export', 'contacts']).stdout.startsWith('\ufeffTenure ID,External ID,Account Tenure ID')).toBe(true);
-    expect(cli.run(['export', 'accounts', '--stage', 'sleeping']).stderr).toMatch(/^tenure: --stage/);
+    expect(JSON.parse(back.stdout)).toMatchObject({
+      status: 'applied',
+      report: { created: 0, updated: 0, errorCount: 0 },
+    });
+    expect(
+      cli
+        .run(['export', 'contacts'])
+        .stdout.startsWith('\ufeffTenure ID,External ID,Account Tenure ID'),
+    ).toBe(true);
+    expect(cli.run(['export', 'accounts', '--stage', 'sleeping']).stderr).toMatch(
+      /^tenure: --stage/,
+    );
   });
 
   it('imports a file large enough to be parsed on a worker thread', () => {
@@ -80,9 +135,15 @@ describe('tenure import and export', () => {
     const file = files.write('large.csv', `${rows.join('\n')}\n`);
     const r = cli.run(['import', 'accounts', file, '--json']);
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'applied', report: { rows: 60_000, created: 60_000, errorCount: 0 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      status: 'applied',
+      report: { rows: 60_000, created: 60_000, errorCount: 0 },
+    });
     const bad = files.write('large-bad.csv', `${rows.join('\n')}\nLast,W-5,smb,1\n`);
     const refused = JSON.parse(cli.run(['import', 'accounts', bad, '--json']).stdout);
-    expect(refused).toMatchObject({ status: 'invalid', report: { errors: [{ line: 60_002, column: 'CRM ID' }] } });
+    expect(refused).toMatchObject({
+      status: 'invalid',
+      report: { errors: [{ line: 60_002, column: 'CRM ID' }] },
+    });
   });
 });

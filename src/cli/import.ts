@@ -40,10 +40,18 @@ function fieldHelp(): string {
 }
 
 /** A progress bar on stderr when it is a terminal; stdout stays clean for --json. */
-function progressBar(): { update: (phase: ImportPhase, done: number, total: number) => void; stop: () => void } {
+function progressBar(): {
+  update: (phase: ImportPhase, done: number, total: number) => void;
+  stop: () => void;
+} {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: '{phase} [{bar}] {percentage}%', hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: '{phase} [{bar}] {percentage}%',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let current: ImportPhase | null = null;
@@ -63,22 +71,41 @@ function progressBar(): { update: (phase: ImportPhase, done: number, total: numb
 export const registerImport: RegisterVerb = (program) => {
   program
     .command('import')
-    .description('import accounts, contacts or subscriptions from a CSV file (dry run first; applies only when every row is good)')
+    .description(
+      'import accounts, contacts or subscriptions from a CSV file (dry run first; applies only when every row is good)',
+    )
     .argument('<kind>', IMPORT_KINDS.join(' | '))
     .argument('<file>', 'CSV file: comma, semicolon or tab separated, UTF-8 (BOM optional)')
-    .option('--map <column=field>', 'map a column to a field (repeatable); "column=" ignores the column', collect, [])
-    .option('--date-format <format>', `day/month order when the file does not show it: ${DATE_FORMATS.join(', ')}`)
+    .option(
+      '--map <column=field>',
+      'map a column to a field (repeatable); "column=" ignores the column',
+      collect,
+      [],
+    )
+    .option(
+      '--date-format <format>',
+      `day/month order when the file does not show it: ${DATE_FORMATS.join(', ')}`,
+    )
     .option('--dry-run', 'check every row and report; write nothing')
     .option('--json', 'print the report as JSON on stdout')
     .option('--delimiter <char>', 'force the delimiter instead of detecting it: "," ";" or "tab"')
     .addHelpText('after', fieldHelp())
     .action(async (kindArg: string, file: string, o: ImportOpts) => {
       if (!(IMPORT_KINDS as readonly string[]).includes(kindArg)) {
-        throw new AppError('validation', `kind: expected one of ${IMPORT_KINDS.join(', ')}, got "${kindArg}"`);
+        throw new AppError(
+          'validation',
+          `kind: expected one of ${IMPORT_KINDS.join(', ')}, got "${kindArg}"`,
+        );
       }
       const kind = kindArg as ImportKind;
-      if (o.dateFormat !== undefined && !(DATE_FORMATS as readonly string[]).includes(o.dateFormat)) {
-        throw new AppError('validation', `--date-format: expected one of ${DATE_FORMATS.join(', ')}, got "${o.dateFormat}"`);
+      if (
+        o.dateFormat !== undefined &&
+        !(DATE_FORMATS as readonly string[]).includes(o.dateFormat)
+      ) {
+        throw new AppError(
+          'validation',
+          `--date-format: expected one of ${DATE_FORMATS.join(', ')}, got "${o.dateFormat}"`,
+        );
       }
       const { overrides, problems } = parseMapArgs(o.map);
       if (problems.length) throw new AppError('validation', `--${problems[0]!}`);
@@ -98,7 +125,10 @@ export const registerImport: RegisterVerb = (program) => {
       });
       if (o.json) printJson(result);
       else process.stdout.write(formatReport(result.report, result.status, result.id));
-      const reason = result.status === 'applied' || result.status === 'dry_run' ? null : blockingReason(result.report);
+      const reason =
+        result.status === 'applied' || result.status === 'dry_run'
+          ? null
+          : blockingReason(result.report);
       if (reason) throw new AppError('validation', reason);
     });
 };

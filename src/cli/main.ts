@@ -17,7 +17,15 @@ export function buildProgram(): Command {
       '\nData lives in $TENURE_DATA_DIR (default ./data) as SQLite, or in PostgreSQL when DATABASE_URL is set.',
     );
   program.exitOverride();
-  for (const register of [registerServe, registerMigrate, registerDemo, registerImport, registerExport, registerAccounts, registerUsers]) {
+  for (const register of [
+    registerServe,
+    registerMigrate,
+    registerDemo,
+    registerImport,
+    registerExport,
+    registerAccounts,
+    registerUsers,
+  ]) {
     register(program);
   }
   return program;
@@ -35,11 +43,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const message =
-      err instanceof AppError
-        ? detailLine(err)
-        : err instanceof Error
-          ? err.message
-          : String(err);
+      err instanceof AppError ? detailLine(err) : err instanceof Error ? err.message : String(err);
     process.stderr.write(`tenure: ${message}\n`);
     process.exitCode = 1;
   }

@@ -16,7 +16,8 @@ export function registerServe(program: Command): void {
     .action(async (opts: { port?: string; host?: string; demoIfEmpty?: boolean }) => {
       const config = loadConfig();
       const port = opts.port ? Number(opts.port) : config.port;
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${opts.port}`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port: not a port number: ${opts.port}`);
       const handle = openDatabase(config);
       await migrateToLatest(handle.db);
       if (opts.demoIfEmpty) {
@@ -31,7 +32,9 @@ export function registerServe(program: Command): void {
       const address = await app.listen({ port, host: opts.host ?? config.host });
       const where = config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}/tenure.db`;
       process.stdout.write(`Tenure is listening on ${address} (data: ${where})\n`);
-      process.stdout.write(`API docs: ${address}/api/docs   OpenAPI: ${address}/api/openapi.json\n`);
+      process.stdout.write(
+        `API docs: ${address}/api/docs   OpenAPI: ${address}/api/openapi.json\n`,
+      );
       const stop = async () => {
         await app.close();
         await handle.destroy();
@@ -52,7 +55,10 @@ export function registerMigrate(program: Command): void {
       try {
         const applied = await migrateToLatest(handle.db);
         if (opts.json) printJson({ applied, dialect: handle.dialect });
-        else process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+        else
+          process.stdout.write(
+            applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n',
+          );
       } finally {
         await handle.destroy();
       }

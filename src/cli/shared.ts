@@ -4,7 +4,9 @@ import { makeCtx, OPERATOR, type Ctx } from '../core/context.js';
 import { migrateToLatest, openDatabase, type DbHandle } from '../db/database.js';
 
 /** Open the configured database (DATABASE_URL or the data dir), migrate it, and run `fn` as the operator. */
-export async function withCtx<T>(fn: (ctx: Ctx, handle: DbHandle, config: Config) => Promise<T>): Promise<T> {
+export async function withCtx<T>(
+  fn: (ctx: Ctx, handle: DbHandle, config: Config) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const handle = openDatabase(config);
   try {
@@ -20,9 +22,18 @@ export function printJson(value: unknown): void {
 }
 
 /** Fixed-width table for human output. */
-export function printTable(rows: Record<string, string | number | null>[], columns: string[]): void {
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (cells: string[]) => cells.map((s, i) => s.padEnd(widths[i]!)).join('  ').trimEnd();
+export function printTable(
+  rows: Record<string, string | number | null>[],
+  columns: string[],
+): void {
+  const widths = columns.map((c) =>
+    Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((s, i) => s.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(columns)}\n`);
   for (const r of rows) process.stdout.write(`${line(columns.map((c) => String(r[c] ?? '')))}\n`);
 }

@@ -25,9 +25,13 @@ describe('money parsing', () => {
 
   it('round-trips any amount through its formatted text', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom('USD', 'EUR', 'JPY', 'KWD'), (m, c) => {
-        expect(parseAmountToMinor(formatMinor(m, c), c)).toBe(m);
-      }),
+      fc.property(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.constantFrom('USD', 'EUR', 'JPY', 'KWD'),
+        (m, c) => {
+          expect(parseAmountToMinor(formatMinor(m, c), c)).toBe(m);
+        },
+      ),
     );
   });
 });

@@ -37,21 +37,31 @@ for (const dialect of testDialects()) {
 
     it('maps a unique violation to a conflict by error code, with no driver text', async () => {
       await db.db.insertInto('accounts').values(row('a1', 'X')).execute();
-      const err = await mapped(() => db.db.insertInto('accounts').values(row('a2', 'X')).execute()).catch((e: unknown) => e);
+      const err = await mapped(() =>
+        db.db.insertInto('accounts').values(row('a2', 'X')).execute(),
+      ).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'conflict' });
-      expect(String((err as Error).message)).not.toMatch(/constraint failed|duplicate key value|violates/);
+      expect(String((err as Error).message)).not.toMatch(
+        /constraint failed|duplicate key value|violates/,
+      );
       if (dialect === 'postgres') expect(err).toMatchObject({ details: { field: 'crmId' } });
     });
 
     it('maps a foreign key violation to a validation error', async () => {
       const err = await mapped(() =>
-        db.db.insertInto('accounts').values({ ...row('a1', 'Y'), parent_id: 'missing' }).execute(),
+        db.db
+          .insertInto('accounts')
+          .values({ ...row('a1', 'Y'), parent_id: 'missing' })
+          .execute(),
       ).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'validation' });
     });
 
     it('round-trips money beyond 32 bits as numbers', async () => {
-      await db.db.insertInto('accounts').values({ ...row('a1', 'Z'), mrr_minor: 9_000_000_000_000 }).execute();
+      await db.db
+        .insertInto('accounts')
+        .values({ ...row('a1', 'Z'), mrr_minor: 9_000_000_000_000 })
+        .execute();
       const r = await db.db.selectFrom('accounts').select('mrr_minor').executeTakeFirstOrThrow();
       expect(r.mrr_minor).toBe(9_000_000_000_000);
     });

@@ -18,7 +18,13 @@ const UserOut = z
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/users',
-    { schema: { tags: ['users'], summary: 'List users (account owners)', response: { 200: z.object({ items: z.array(UserOut) }) } } },
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'List users (account owners)',
+        response: { 200: z.object({ items: z.array(UserOut) }) },
+      },
+    },
     async (req) => ({ items: await listUsers(ctxOf(req)) }),
   );
 };

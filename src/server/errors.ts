@@ -1,5 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from 'fastify-type-provider-zod';
 import { AppError, httpStatus, isAppError } from '../core/errors.js';
 import { mapDbError } from '../db/errors.js';
 
@@ -34,7 +37,8 @@ function fromFastify(err: FastifyError): AppError | null {
     });
   }
   if (err.statusCode === 413) return new AppError('payload_too_large', 'request body is too large');
-  if (err.statusCode === 415) return new AppError('unsupported_media_type', 'unsupported Content-Type');
+  if (err.statusCode === 415)
+    return new AppError('unsupported_media_type', 'unsupported Content-Type');
   return null;
 }
 
@@ -51,7 +55,8 @@ export function toAppError(err: unknown): AppError | null {
   }
   const db = mapDbError(err);
   if (db) return db;
-  if (typeof err === 'object' && err !== null && 'statusCode' in err) return fromFastify(err as FastifyError);
+  if (typeof err === 'object' && err !== null && 'statusCode' in err)
+    return fromFastify(err as FastifyError);
   return null;
 }
 
@@ -71,17 +76,28 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const known = isResponseSerializationError(err) ? null : toAppError(err);
     if (known) {
-      if (known.code === 'rate_limited') reply.header('retry-after', String(known.details?.retryAfter ?? 1));
+      if (known.code === 'rate_limited')
+        reply.header('retry-after', String(known.details?.retryAfter ?? 1));
       return reply.status(httpStatus[known.code]).send(errorBody(known, req.id));
     }
     req.log.error({ err, requestId: req.id }, 'unhandled error');
     return reply
       .status(500)
-      .send(errorBody(new AppError('internal', 'internal error; quote the request id when reporting it'), req.id));
+      .send(
+        errorBody(
+          new AppError('internal', 'internal error; quote the request id when reporting it'),
+          req.id,
+        ),
+      );
   });
   app.setNotFoundHandler((req, reply) => {
     reply
       .status(404)
-      .send(errorBody(new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`), req.id));
+      .send(
+        errorBody(
+          new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`),
+          req.id,
+        ),
+      );
   });
 }

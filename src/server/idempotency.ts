@@ -45,9 +45,13 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
       .executeTakeFirst();
     if (existing && Date.parse(existing.created_at) > now.getTime() - KEY_TTL_MS) {
       if (existing.request_hash !== hash) {
-        throw new AppError('conflict', 'Idempotency-Key was already used with a different request body', {
-          field: 'Idempotency-Key',
-        });
+        throw new AppError(
+          'conflict',
+          'Idempotency-Key was already used with a different request body',
+          {
+            field: 'Idempotency-Key',
+          },
+        );
       }
       if (existing.status_code === null) {
         throw new AppError('conflict', 'a request with this Idempotency-Key is still in progress', {
@@ -59,12 +63,23 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
       return reply.status(existing.status_code).send(existing.response_body ?? '');
     }
     if (existing) {
-      await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .execute();
     }
     try {
       await db
         .insertInto('idempotency_keys')
-        .values({ scope, key, request_hash: hash, status_code: null, response_body: null, created_at: now.toISOString() })
+        .values({
+          scope,
+          key,
+          request_hash: hash,
+          status_code: null,
+          response_body: null,
+          created_at: now.toISOString(),
+        })
         .execute();
     } catch {
       // Another request with this key won the race.
@@ -78,7 +93,10 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
   app.addHook('onSend', async (req, reply, payload) => {
     const slot = req.idempotency;
     if (!slot || reply.getHeader('idempotent-replayed')) return payload;
-    const q = db.deleteFrom('idempotency_keys').where('scope', '=', slot.scope).where('key', '=', slot.key);
+    const q = db
+      .deleteFrom('idempotency_keys')
+      .where('scope', '=', slot.scope)
+      .where('key', '=', slot.key);
     if (reply.statusCode >= 500 || typeof payload !== 'string') {
       // Server failures are not remembered: the client may retry with the same key.
       await q.execute();

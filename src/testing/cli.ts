@@ -17,7 +17,12 @@ export function makeCli(env: Record<string, string | undefined> = {}) {
   const run = (args: string[], input?: string): CliResult => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, TENURE_DATA_DIR: dataDir, ...env };
     if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-    const r = spawnSync('node', [BIN, ...args], { env: childEnv, encoding: 'utf8', input, timeout: 120_000 });
+    const r = spawnSync('node', [BIN, ...args], {
+      env: childEnv,
+      encoding: 'utf8',
+      input,
+      timeout: 120_000,
+    });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
   return { run, dataDir };

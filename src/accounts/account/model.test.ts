@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { STAGES, allowedNextStages, canTransition, createsCycle, normaliseDomain, normaliseSegment } from './model.js';
+import {
+  STAGES,
+  allowedNextStages,
+  canTransition,
+  createsCycle,
+  normaliseDomain,
+  normaliseSegment,
+} from './model.js';
 
 describe('account model', () => {
   it('lets every live stage churn and a churned account come back only by win-back', () => {

@@ -142,8 +142,12 @@ export function stageMoveFields(
   row: Pick<AccountRow, 'stage' | 'churned_on'>,
   to: Stage,
   at: Date,
-): Pick<AccountRow, 'stage' | 'stage_changed_at'> & Partial<Pick<AccountRow, 'churned_on' | 'churn_reason'>> {
-  const fields: ReturnType<typeof stageMoveFields> = { stage: to, stage_changed_at: at.toISOString() };
+): Pick<AccountRow, 'stage' | 'stage_changed_at'> &
+  Partial<Pick<AccountRow, 'churned_on' | 'churn_reason'>> {
+  const fields: ReturnType<typeof stageMoveFields> = {
+    stage: to,
+    stage_changed_at: at.toISOString(),
+  };
   if (to === 'churned' && !row.churned_on) fields.churned_on = toIsoDate(at);
   if (row.stage === 'churned' && to !== 'churned') {
     // Win-back: the churn stays in the stage history; the live fields describe today.

@@ -19,17 +19,38 @@ const tags = ['accounts'];
 export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/accounts',
-    { schema: { tags, summary: 'List accounts', querystring: AccountListQuery, response: { 200: AccountPage, 400: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'List accounts',
+        querystring: AccountListQuery,
+        response: { 200: AccountPage, 400: ErrorOut },
+      },
+    },
     async (req) => service.listAccounts(ctxOf(req), req.query),
   );
   app.post(
     '/api/v1/accounts',
-    { schema: { tags, summary: 'Create an account', body: AccountCreate, response: { 201: AccountOut, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create an account',
+        body: AccountCreate,
+        response: { 201: AccountOut, ...errors },
+      },
+    },
     async (req, reply) => reply.status(201).send(await service.createAccount(ctxOf(req), req.body)),
   );
   app.get(
     '/api/v1/accounts/:id',
-    { schema: { tags, summary: 'Get an account', params: IdParams, response: { 200: AccountOut, 404: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get an account',
+        params: IdParams,
+        response: { 200: AccountOut, 404: ErrorOut },
+      },
+    },
     async (req) => service.getAccount(ctxOf(req), req.params.id),
   );
   app.patch(
@@ -38,7 +59,8 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Update an account',
-        description: 'Only the fields sent change. A stage change is checked against the lifecycle and kept in the stage history.',
+        description:
+          'Only the fields sent change. A stage change is checked against the lifecycle and kept in the stage history.',
         params: IdParams,
         body: AccountPatch,
         response: { 200: AccountOut, ...errors },
@@ -48,22 +70,51 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/api/v1/accounts/:id/stage',
-    { schema: { tags, summary: 'Move an account to a lifecycle stage', params: IdParams, body: ChangeStageBody, response: { 200: AccountOut, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Move an account to a lifecycle stage',
+        params: IdParams,
+        body: ChangeStageBody,
+        response: { 200: AccountOut, ...errors },
+      },
+    },
     async (req) => service.changeStage(ctxOf(req), req.params.id, req.body.stage, req.body.reason),
   );
   app.get(
     '/api/v1/accounts/:id/stage-history',
-    { schema: { tags, summary: 'Lifecycle stage history', params: IdParams, response: { 200: z.object({ items: z.array(StageHistoryOut) }), 404: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Lifecycle stage history',
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(StageHistoryOut) }), 404: ErrorOut },
+      },
+    },
     async (req) => ({ items: await service.stageHistory(ctxOf(req), req.params.id) }),
   );
   app.post(
     '/api/v1/accounts/:id/archive',
-    { schema: { tags, summary: 'Archive an account (history is kept)', params: IdParams, response: { 200: AccountOut, 404: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Archive an account (history is kept)',
+        params: IdParams,
+        response: { 200: AccountOut, 404: ErrorOut },
+      },
+    },
     async (req) => service.setArchived(ctxOf(req), req.params.id, true),
   );
   app.post(
     '/api/v1/accounts/:id/restore',
-    { schema: { tags, summary: 'Restore an archived account', params: IdParams, response: { 200: AccountOut, 404: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Restore an archived account',
+        params: IdParams,
+        response: { 200: AccountOut, 404: ErrorOut },
+      },
+    },
     async (req) => service.setArchived(ctxOf(req), req.params.id, false),
   );
 };

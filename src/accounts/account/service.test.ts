@@ -18,7 +18,10 @@ for (const dialect of testDialects()) {
     it('creates an account with every A1 field and reads it back', async () => {
       const ctx = testCtx(db);
       const owner = await createUser(ctx, { email: 'Ana@Example.com', name: 'Ana', role: 'csm' });
-      const parent = await service.createAccount(ctx, { name: 'Globex Holding', segment: 'enterprise' });
+      const parent = await service.createAccount(ctx, {
+        name: 'Globex Holding',
+        segment: 'enterprise',
+      });
       const a = await service.createAccount(ctx, {
         name: 'Globex EU',
         domain: 'https://www.globex.eu/',
@@ -58,15 +61,21 @@ for (const dialect of testDialects()) {
 
     it('rejects unknown segments, owners and parents by field', async () => {
       const ctx = testCtx(db);
-      await expect(service.createAccount(ctx, { name: 'A', segment: 'galactic' })).rejects.toMatchObject({
+      await expect(
+        service.createAccount(ctx, { name: 'A', segment: 'galactic' }),
+      ).rejects.toMatchObject({
         code: 'validation',
         message: expect.stringContaining('segment'),
       });
-      await expect(service.createAccount(ctx, { name: 'A', ownerId: 'nobody@x.io' })).rejects.toMatchObject({
+      await expect(
+        service.createAccount(ctx, { name: 'A', ownerId: 'nobody@x.io' }),
+      ).rejects.toMatchObject({
         code: 'validation',
         message: expect.stringContaining('ownerId'),
       });
-      await expect(service.createAccount(ctx, { name: 'A', parentId: 'acc_missing' })).rejects.toMatchObject({
+      await expect(
+        service.createAccount(ctx, { name: 'A', parentId: 'acc_missing' }),
+      ).rejects.toMatchObject({
         code: 'validation',
         message: expect.stringContaining('parentId'),
       });
@@ -80,7 +89,9 @@ for (const dialect of testDialects()) {
       await service.changeStage(ctx, a.id, 'active', 'go-live');
       ctx.setNow('2026-03-01T00:00:00.000Z');
       await service.changeStage(ctx, a.id, 'churned', 'budget cut');
-      await expect(service.changeStage(ctx, a.id, 'expanding')).rejects.toMatchObject({ code: 'validation' });
+      await expect(service.changeStage(ctx, a.id, 'expanding')).rejects.toMatchObject({
+        code: 'validation',
+      });
       const after = await service.getAccount(ctx, a.id);
       expect(after.churnedOn).toBe('2026-03-01');
       const history = await service.stageHistory(ctx, a.id);
@@ -111,22 +122,42 @@ for (const dialect of testDialects()) {
       await service.setArchived(ctx, a.id, true);
       const list = await service.listAccounts(ctx, { limit: 50, sort: 'name' });
       expect(list.items).toHaveLength(0);
-      const all = await service.listAccounts(ctx, { limit: 50, sort: 'name', includeArchived: true });
+      const all = await service.listAccounts(ctx, {
+        limit: 50,
+        sort: 'name',
+        includeArchived: true,
+      });
       expect(all.items[0]?.archivedAt).not.toBeNull();
       const tl = await listTimeline(ctx, a.id, { limit: 50 });
-      expect(tl.items.map((t) => t.kind).sort()).toEqual(['account_archived', 'account_created', 'owner_changed']);
+      expect(tl.items.map((t) => t.kind).sort()).toEqual([
+        'account_archived',
+        'account_created',
+        'owner_changed',
+      ]);
     });
 
     it('pages through any filtered, sorted list exactly once and in order', async () => {
       const ctx = testCtx(db);
-      const names = ['delta', 'Alpha', 'charlie', 'bravo', 'echo', 'alpha', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
+      const names = [
+        'delta',
+        'Alpha',
+        'charlie',
+        'bravo',
+        'echo',
+        'alpha',
+        'foxtrot',
+        'golf',
+        'hotel',
+        'india',
+        'juliet',
+      ];
       for (const [i, name] of names.entries()) {
         await service.createAccount(ctx, { name, segment: i % 2 ? 'smb' : 'enterprise' });
       }
       await fc.assert(
         fc.asyncProperty(
           fc.integer({ min: 1, max: 5 }),
-          fc.constantFrom('name', '-name', 'createdAt', '-createdAt', 'mrr', '-renewalDate') ,
+          fc.constantFrom('name', '-name', 'createdAt', '-createdAt', 'mrr', '-renewalDate'),
           fc.constantFrom(undefined, 'smb', 'enterprise'),
           async (limit, sort, segment) => {
             const seen: string[] = [];

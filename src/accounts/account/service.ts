@@ -167,8 +167,10 @@ async function moveStage(
   // Churn fields sent in the same request win over the defaults of the move.
   patch.stage = fields.stage;
   patch.stage_changed_at = fields.stage_changed_at;
-  if (patch.churned_on === undefined && fields.churned_on !== undefined) patch.churned_on = fields.churned_on;
-  if (patch.churn_reason === undefined && fields.churn_reason !== undefined) patch.churn_reason = fields.churn_reason;
+  if (patch.churned_on === undefined && fields.churned_on !== undefined)
+    patch.churned_on = fields.churned_on;
+  if (patch.churn_reason === undefined && fields.churn_reason !== undefined)
+    patch.churn_reason = fields.churn_reason;
 }
 
 export async function updateAccount(

@@ -6,7 +6,8 @@ import { guard } from '../importer/values.js';
 export const BOM = '\ufeff';
 export const CRLF = '\r\n';
 
-export type ExportValue = string | number | boolean | null | undefined | Record<string, unknown> | unknown[];
+export type ExportValue =
+  string | number | boolean | null | undefined | Record<string, unknown> | unknown[];
 
 /** Quote a field when it holds a quote, comma, semicolon or line break (RFC 4180). */
 export function csvField(v: string): string {

@@ -4,7 +4,13 @@ import { AccountListQuery } from '../account/schemas.js';
 import { SUBSCRIPTION_STATUSES } from '../subscription/model.js';
 
 /** The account list's own filters, so an export holds exactly what the list shows. */
-export const AccountExportQuery = AccountListQuery.pick({ owner: true, segment: true, stage: true, q: true, includeArchived: true }).strict();
+export const AccountExportQuery = AccountListQuery.pick({
+  owner: true,
+  segment: true,
+  stage: true,
+  q: true,
+  includeArchived: true,
+}).strict();
 
 export const ContactExportQuery = z
   .object({
@@ -20,4 +26,6 @@ export const SubscriptionExportQuery = z
   })
   .strict();
 
-export const CsvOut = z.string().meta({ id: 'CsvFile', description: 'RFC 4180 CSV, UTF-8 with BOM, CRLF line endings' });
+export const CsvOut = z
+  .string()
+  .meta({ id: 'CsvFile', description: 'RFC 4180 CSV, UTF-8 with BOM, CRLF line endings' });

@@ -40,13 +40,32 @@ export interface SubscriptionExportFilter {
 }
 
 const ACCOUNT_COLUMNS = [
-  'id', 'name', 'domain', 'crmId', 'billingId', 'segment', 'stage', 'owner', 'industry', 'region', 'currency',
-  'mrr', 'arr', 'renewalDate', 'churnedOn', 'churnReason', 'churnNote', 'archived',
+  'id',
+  'name',
+  'domain',
+  'crmId',
+  'billingId',
+  'segment',
+  'stage',
+  'owner',
+  'industry',
+  'region',
+  'currency',
+  'mrr',
+  'arr',
+  'renewalDate',
+  'churnedOn',
+  'churnReason',
+  'churnNote',
+  'archived',
 ] as const;
 
 type Pager<T> = (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>;
 
-async function* pages<T>(first: { items: T[]; nextCursor: string | null }, next: Pager<T>): AsyncGenerator<T[]> {
+async function* pages<T>(
+  first: { items: T[]; nextCursor: string | null },
+  next: Pager<T>,
+): AsyncGenerator<T[]> {
   let page = first;
   for (;;) {
     yield page.items;
@@ -59,49 +78,130 @@ async function* pages<T>(first: { items: T[]; nextCursor: string | null }, next:
  * Accounts matching the list filters. Filters are checked (and trait columns gathered)
  * before the first byte, so a bad filter is a 400, not a broken download.
  */
-export async function exportAccounts(ctx: Ctx, f: AccountExportFilter = {}): Promise<AsyncGenerator<string>> {
+export async function exportAccounts(
+  ctx: Ctx,
+  f: AccountExportFilter = {},
+): Promise<AsyncGenerator<string>> {
   ctx.can('read');
   const next: Pager<Account> = (cursor) =>
-    listAccounts(ctx, { limit: PAGE, sort: 'name', owner: f.owner, segment: f.segment, stage: f.stage, q: f.q, includeArchived: f.includeArchived, cursor });
+    listAccounts(ctx, {
+      limit: PAGE,
+      sort: 'name',
+      owner: f.owner,
+      segment: f.segment,
+      stage: f.stage,
+      q: f.q,
+      includeArchived: f.includeArchived,
+      cursor,
+    });
   const first = await next(undefined);
   const traitKeys = new Set<string>();
-  for await (const items of pages(first, next)) for (const a of items) for (const k of Object.keys(a.traits)) traitKeys.add(k);
+  for await (const items of pages(first, next))
+    for (const a of items) for (const k of Object.keys(a.traits)) traitKeys.add(k);
   const traits = [...traitKeys].sort();
   const emails = new Map((await listUsers(ctx)).map((u) => [u.id, u.email]));
   const money = (minor: number, currency: string) => formatMinor(minor, currency);
   const row = (a: Account): ExportValue[] => [
-    a.id, a.name, a.domain, a.crmId, a.billingId, a.segment, a.stage, a.ownerId ? (emails.get(a.ownerId) ?? a.ownerId) : null,
-    a.industry, a.region, a.currency, money(a.mrrMinor, a.currency), money(a.arrMinor, a.currency), a.renewalDate,
-    a.churnedOn, a.churnReason, a.churnNote, a.archivedAt !== null,
+    a.id,
+    a.name,
+    a.domain,
+    a.crmId,
+    a.billingId,
+    a.segment,
+    a.stage,
+    a.ownerId ? (emails.get(a.ownerId) ?? a.ownerId) : null,
+    a.industry,
+    a.region,
+    a.currency,
+    money(a.mrrMinor, a.currency),
+    money(a.arrMinor, a.currency),
+    a.renewalDate,
+    a.churnedOn,
+    a.churnReason,
+    a.churnNote,
+    a.archivedAt !== null,
     ...traits.map((k) => a.traits[k] as ExportValue),
   ];
   return (async function* lines() {
-    yield BOM + csvLine([...ACCOUNT_COLUMNS.map((k) => label('accounts', k)), ...traits.map(traitHeader)]);
-    for await (const items of pages(await next(undefined), next)) yield items.map((a) => csvLine(row(a))).join('');
+    yield (
+      BOM +
+      csvLine([...ACCOUNT_COLUMNS.map((k) => label('accounts', k)), ...traits.map(traitHeader)])
+    );
+    for await (const items of pages(await next(undefined), next))
+      yield items.map((a) => csvLine(row(a))).join('');
   })();
 }
 
 const CONTACT_COLUMNS = [
-  'id', 'externalId', 'accountId', 'accountCrmId', 'accountBillingId', 'accountName', 'name', 'email', 'title', 'phone',
-  'champion', 'economicBuyer', 'executiveSponsor', 'technicalLead', 'powerUser', 'detractor', 'lastSeenAt', 'latestNps', 'leftOn', 'leftReason',
+  'id',
+  'externalId',
+  'accountId',
+  'accountCrmId',
+  'accountBillingId',
+  'accountName',
+  'name',
+  'email',
+  'title',
+  'phone',
+  'champion',
+  'economicBuyer',
+  'executiveSponsor',
+  'technicalLead',
+  'powerUser',
+  'detractor',
+  'lastSeenAt',
+  'latestNps',
+  'leftOn',
+  'leftReason',
 ] as const;
 
-export async function exportContacts(ctx: Ctx, f: ContactExportFilter = {}): Promise<AsyncGenerator<string>> {
+export async function exportContacts(
+  ctx: Ctx,
+  f: ContactExportFilter = {},
+): Promise<AsyncGenerator<string>> {
   ctx.can('read');
-  const next: Pager<Contact> = (cursor) => listContacts(ctx, { limit: PAGE, accountId: f.accountId, includeLeft: f.includeLeft ?? true, cursor });
+  const next: Pager<Contact> = (cursor) =>
+    listContacts(ctx, {
+      limit: PAGE,
+      accountId: f.accountId,
+      includeLeft: f.includeLeft ?? true,
+      cursor,
+    });
   const first = await next(undefined);
   return (async function* lines() {
     yield BOM + csvLine(CONTACT_COLUMNS.map((k) => label('contacts', k)));
     for await (const items of pages(first, next)) {
-      const accounts = await mapped(() => store.accountRefs(ctx.db, items.map((c) => c.accountId)));
+      const accounts = await mapped(() =>
+        store.accountRefs(
+          ctx.db,
+          items.map((c) => c.accountId),
+        ),
+      );
       yield items
         .map((c) => {
           const a = accounts.get(c.accountId);
           const has = (r: Contact['roles'][number]) => c.roles.includes(r);
           return csvLine([
-            c.id, c.externalId, c.accountId, a?.crm_id, a?.billing_id, a?.name, c.name, c.email, c.title, c.phone,
-            has('champion'), has('economic_buyer'), has('executive_sponsor'), has('technical_lead'), has('power_user'), has('detractor'),
-            c.lastSeenAt, c.latestNps, c.leftOn, c.leftReason,
+            c.id,
+            c.externalId,
+            c.accountId,
+            a?.crm_id,
+            a?.billing_id,
+            a?.name,
+            c.name,
+            c.email,
+            c.title,
+            c.phone,
+            has('champion'),
+            has('economic_buyer'),
+            has('executive_sponsor'),
+            has('technical_lead'),
+            has('power_user'),
+            has('detractor'),
+            c.lastSeenAt,
+            c.latestNps,
+            c.leftOn,
+            c.leftReason,
           ]);
         })
         .join('');
@@ -110,24 +210,63 @@ export async function exportContacts(ctx: Ctx, f: ContactExportFilter = {}): Pro
 }
 
 const SUBSCRIPTION_COLUMNS = [
-  'id', 'externalId', 'accountId', 'accountCrmId', 'accountBillingId', 'accountName', 'plan', 'product', 'seats', 'mrr',
-  'currency', 'billingFrequency', 'startDate', 'endDate', 'autoRenew', 'status', 'canceledOn',
+  'id',
+  'externalId',
+  'accountId',
+  'accountCrmId',
+  'accountBillingId',
+  'accountName',
+  'plan',
+  'product',
+  'seats',
+  'mrr',
+  'currency',
+  'billingFrequency',
+  'startDate',
+  'endDate',
+  'autoRenew',
+  'status',
+  'canceledOn',
 ] as const;
 
-export async function exportSubscriptions(ctx: Ctx, f: SubscriptionExportFilter = {}): Promise<AsyncGenerator<string>> {
+export async function exportSubscriptions(
+  ctx: Ctx,
+  f: SubscriptionExportFilter = {},
+): Promise<AsyncGenerator<string>> {
   ctx.can('read');
-  const next: Pager<Subscription> = (cursor) => listSubscriptions(ctx, { limit: PAGE, accountId: f.accountId, status: f.status, cursor });
+  const next: Pager<Subscription> = (cursor) =>
+    listSubscriptions(ctx, { limit: PAGE, accountId: f.accountId, status: f.status, cursor });
   const first = await next(undefined);
   return (async function* lines() {
     yield BOM + csvLine(SUBSCRIPTION_COLUMNS.map((k) => label('subscriptions', k)));
     for await (const items of pages(first, next)) {
-      const accounts = await mapped(() => store.accountRefs(ctx.db, items.map((s) => s.accountId)));
+      const accounts = await mapped(() =>
+        store.accountRefs(
+          ctx.db,
+          items.map((s) => s.accountId),
+        ),
+      );
       yield items
         .map((s) => {
           const a = accounts.get(s.accountId);
           return csvLine([
-            s.id, s.externalId, s.accountId, a?.crm_id, a?.billing_id, a?.name, s.plan, s.product, s.seats,
-            formatMinor(s.mrrMinor, s.currency), s.currency, s.billingFrequency, s.startDate, s.endDate, s.autoRenew, s.status, s.canceledOn,
+            s.id,
+            s.externalId,
+            s.accountId,
+            a?.crm_id,
+            a?.billing_id,
+            a?.name,
+            s.plan,
+            s.product,
+            s.seats,
+            formatMinor(s.mrrMinor, s.currency),
+            s.currency,
+            s.billingFrequency,
+            s.startDate,
+            s.endDate,
+            s.autoRenew,
+            s.status,
+            s.canceledOn,
           ]);
         })
         .join('');
@@ -137,7 +276,11 @@ export async function exportSubscriptions(ctx: Ctx, f: SubscriptionExportFilter 
 
 export type ExportFilter = AccountExportFilter & ContactExportFilter & SubscriptionExportFilter;
 
-export async function exportCsv(ctx: Ctx, kind: ImportKind, f: ExportFilter = {}): Promise<AsyncGenerator<string>> {
+export async function exportCsv(
+  ctx: Ctx,
+  kind: ImportKind,
+  f: ExportFilter = {},
+): Promise<AsyncGenerator<string>> {
   if (kind === 'accounts') return exportAccounts(ctx, f);
   if (kind === 'contacts') return exportContacts(ctx, f);
   return exportSubscriptions(ctx, f);

@@ -4,7 +4,9 @@ import type { Executor } from '../../db/database.js';
 export async function accountRefs(
   db: Executor,
   ids: readonly string[],
-): Promise<Map<string, { id: string; name: string; crm_id: string | null; billing_id: string | null }>> {
+): Promise<
+  Map<string, { id: string; name: string; crm_id: string | null; billing_id: string | null }>
+> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('accounts')

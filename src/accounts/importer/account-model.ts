@@ -60,7 +60,12 @@ export function canonicalJson(v: unknown): string {
 }
 
 /** A created account, with the same defaults as createAccount. `name` must be present. */
-export function newAccountRow(input: AccountInput, id: string, at: string, today: string): AccountRow {
+export function newAccountRow(
+  input: AccountInput,
+  id: string,
+  at: string,
+  today: string,
+): AccountRow {
   const stage: Stage = input.stage ?? 'onboarding';
   return {
     id,
@@ -89,7 +94,13 @@ export function newAccountRow(input: AccountInput, id: string, at: string, today
 }
 
 export type MergeResult =
-  | { ok: true; row: AccountRow; changed: string[]; stageFrom: Stage | null; ownerFrom: string | null | undefined }
+  | {
+      ok: true;
+      row: AccountRow;
+      changed: string[];
+      stageFrom: Stage | null;
+      ownerFrom: string | null | undefined;
+    }
   | { ok: false; field: string; value: string; reason: string };
 
 const SIMPLE: [keyof AccountInput, keyof AccountRow, string][] = [
@@ -110,7 +121,12 @@ const SIMPLE: [keyof AccountInput, keyof AccountRow, string][] = [
  * stage move must be one the lifecycle allows (as in updateAccount) and clears or sets the
  * churn fields the same way.
  */
-export function mergeAccount(existing: AccountRow, input: AccountInput, at: string, today: string): MergeResult {
+export function mergeAccount(
+  existing: AccountRow,
+  input: AccountInput,
+  at: string,
+  today: string,
+): MergeResult {
   const row: AccountRow = { ...existing };
   const changed: string[] = [];
   const set = (field: string, col: keyof AccountRow, value: string | null) => {
@@ -125,7 +141,12 @@ export function mergeAccount(existing: AccountRow, input: AccountInput, at: stri
   }
   if (input.currency !== undefined && input.currency !== existing.currency) {
     if (Number(existing.mrr_minor) !== 0) {
-      return { ok: false, field: 'currency', value: input.currency, reason: `the account bills in ${existing.currency}; currency cannot change while it has live subscriptions` };
+      return {
+        ok: false,
+        field: 'currency',
+        value: input.currency,
+        reason: `the account bills in ${existing.currency}; currency cannot change while it has live subscriptions`,
+      };
     }
     set('currency', 'currency', input.currency);
   }

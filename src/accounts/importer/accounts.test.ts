@@ -32,13 +32,31 @@ for (const dialect of testDialects()) {
       );
       const first = await importFile(ctx, 'accounts', file);
       expect(first.status).toBe('applied');
-      expect(first.report).toMatchObject({ rows: 2, created: 2, updated: 0, unchanged: 0, errorCount: 0, traits: ['employees'] });
+      expect(first.report).toMatchObject({
+        rows: 2,
+        created: 2,
+        updated: 0,
+        unchanged: 0,
+        errorCount: 0,
+        traits: ['employees'],
+      });
       const acme = (await accountsByCrm()).get('A-2e4581')!;
-      expect(acme).toMatchObject({ name: 'Acme', domain: 'acme.com', billing_id: 'cus_1', owner_id: ana.id, segment: 'enterprise', stage: 'active' });
+      expect(acme).toMatchObject({
+        name: 'Acme',
+        domain: 'acme.com',
+        billing_id: 'cus_1',
+        owner_id: ana.id,
+        segment: 'enterprise',
+        stage: 'active',
+      });
       expect(JSON.parse(acme.traits)).toEqual({ employees: 120 });
-      expect(await stageHistory(ctx, acme.id)).toMatchObject([{ fromStage: null, toStage: 'active' }]);
+      expect(await stageHistory(ctx, acme.id)).toMatchObject([
+        { fromStage: null, toStage: 'active' },
+      ]);
       const entries = (await listTimeline(ctx, acme.id, { limit: 50 })).items;
-      expect(entries).toMatchObject([{ kind: 'imported', data: { importId: first.id, action: 'created' } }]);
+      expect(entries).toMatchObject([
+        { kind: 'imported', data: { importId: first.id, action: 'created' } },
+      ]);
 
       const before = await snapshot(db.db);
       const second = await importFile(ctx, 'accounts', file);
@@ -51,14 +69,31 @@ for (const dialect of testDialects()) {
 
     it('updates only the cells that have a value, records stage moves and keeps traits it was not given', async () => {
       const ctx = testCtx(db);
-      const acc = await createAccount(ctx, { name: 'Acme', crmId: 'SF1', stage: 'active', industry: 'Retail', traits: { tier: 'gold', seats: 5 } });
+      const acc = await createAccount(ctx, {
+        name: 'Acme',
+        crmId: 'SF1',
+        stage: 'active',
+        industry: 'Retail',
+        traits: { tier: 'gold', seats: 5 },
+      });
       ctx.setNow('2026-02-01T09:00:00.000Z');
-      const file = files.write('u.csv', 'CRM ID,Name,Industry,Stage,Seats\nSF1,Acme Inc,,at_risk,7\n');
+      const file = files.write(
+        'u.csv',
+        'CRM ID,Name,Industry,Stage,Seats\nSF1,Acme Inc,,at_risk,7\n',
+      );
       const r = await importFile(ctx, 'accounts', file);
       expect(r.report).toMatchObject({ updated: 1, errorCount: 0 });
       const now = await getAccount(ctx, acc.id);
-      expect(now).toMatchObject({ name: 'Acme Inc', industry: 'Retail', stage: 'at_risk', traits: { tier: 'gold', seats: 7 } });
-      expect((await stageHistory(ctx, acc.id)).map((h) => h.toStage)).toEqual(['active', 'at_risk']);
+      expect(now).toMatchObject({
+        name: 'Acme Inc',
+        industry: 'Retail',
+        stage: 'at_risk',
+        traits: { tier: 'gold', seats: 7 },
+      });
+      expect((await stageHistory(ctx, acc.id)).map((h) => h.toStage)).toEqual([
+        'active',
+        'at_risk',
+      ]);
       const kinds = (await listTimeline(ctx, acc.id, { limit: 50 })).items.map((e) => e.kind);
       expect(kinds).toEqual(expect.arrayContaining(['stage_changed', 'imported']));
       expect(kinds.filter((k) => k === 'imported')).toHaveLength(1);
@@ -100,10 +135,15 @@ for (const dialect of testDialects()) {
 
     it('asks for the date order when values cannot tell, and uses the choice', async () => {
       const ctx = testCtx(db);
-      const file = files.write('d.csv', 'Name,CRM ID,Stage,Churned On\nA,1,churned,01/02/2024\nB,2,churned,03/04/2024\n');
+      const file = files.write(
+        'd.csv',
+        'Name,CRM ID,Stage,Churned On\nA,1,churned,01/02/2024\nB,2,churned,03/04/2024\n',
+      );
       const r = await importFile(ctx, 'accounts', file);
       expect(r.status).toBe('needs_input');
-      expect(r.report.needsInput).toMatchObject([{ column: 'Churned On', choices: ['d/m/yyyy', 'm/d/yyyy'] }]);
+      expect(r.report.needsInput).toMatchObject([
+        { column: 'Churned On', choices: ['d/m/yyyy', 'm/d/yyyy'] },
+      ]);
       expect(await snapshot(db.db)).toMatchObject({ accounts: [] });
       const chosen = await importFile(ctx, 'accounts', file, { dateFormat: 'd/m/yyyy' });
       expect(chosen.status).toBe('applied');
@@ -112,32 +152,62 @@ for (const dialect of testDialects()) {
 
     it('detects the order from a value above 12 and reports contradicting rows', async () => {
       const ctx = testCtx(db);
-      const ok = files.write('o.csv', 'Name,CRM ID,Stage,Churned On\nA,1,churned,01/02/2024\nB,2,churned,25/04/2024\n');
-      expect((await importFile(ctx, 'accounts', ok, { dryRun: true })).report.columns.find((c) => c.column === 'Churned On')!.note).toMatch(/d\/m\/yyyy/);
-      const bad = files.write('c.csv', 'Name,CRM ID,Stage,Churned On\nA,1,churned,13/02/2024\nB,2,churned,25/04/2024\nC,3,churned,04/25/2024\n');
+      const ok = files.write(
+        'o.csv',
+        'Name,CRM ID,Stage,Churned On\nA,1,churned,01/02/2024\nB,2,churned,25/04/2024\n',
+      );
+      expect(
+        (await importFile(ctx, 'accounts', ok, { dryRun: true })).report.columns.find(
+          (c) => c.column === 'Churned On',
+        )!.note,
+      ).toMatch(/d\/m\/yyyy/);
+      const bad = files.write(
+        'c.csv',
+        'Name,CRM ID,Stage,Churned On\nA,1,churned,13/02/2024\nB,2,churned,25/04/2024\nC,3,churned,04/25/2024\n',
+      );
       const r = await importFile(ctx, 'accounts', bad, { dryRun: true });
-      expect(r.report.errors).toMatchObject([{ line: 4, column: 'Churned On', value: '04/25/2024', reason: expect.stringMatching(/only valid as m\/d\/yyyy/) }]);
+      expect(r.report.errors).toMatchObject([
+        {
+          line: 4,
+          column: 'Churned On',
+          value: '04/25/2024',
+          reason: expect.stringMatching(/only valid as m\/d\/yyyy/),
+        },
+      ]);
     });
 
     it('matches by billing id and by domain, and refuses keys that belong to another account', async () => {
       const ctx = testCtx(db);
       const a = await createAccount(ctx, { name: 'A', billingId: 'cus_A' });
       const b = await createAccount(ctx, { name: 'B', domain: 'b.com', crmId: 'SF-B' });
-      const file = files.write('m.csv', 'Name,Billing ID,Domain,Region\nA2,cus_A,,EMEA\nB2,,b.com,APAC\n');
+      const file = files.write(
+        'm.csv',
+        'Name,Billing ID,Domain,Region\nA2,cus_A,,EMEA\nB2,,b.com,APAC\n',
+      );
       const r = await importFile(ctx, 'accounts', file);
       expect(r.report).toMatchObject({ updated: 2, created: 0 });
       expect(await getAccount(ctx, a.id)).toMatchObject({ name: 'A2', region: 'EMEA' });
       expect(await getAccount(ctx, b.id)).toMatchObject({ name: 'B2', region: 'APAC' });
       const clash = files.write('x.csv', 'CRM ID,Billing ID,Name\nSF-B,cus_A,Clash\n');
       const c = await importFile(ctx, 'accounts', clash, { dryRun: true });
-      expect(c.report.errors).toMatchObject([{ line: 2, column: 'Billing ID', reason: expect.stringMatching(/already has this billing ID/) }]);
+      expect(c.report.errors).toMatchObject([
+        {
+          line: 2,
+          column: 'Billing ID',
+          reason: expect.stringMatching(/already has this billing ID/),
+        },
+      ]);
     });
 
     it('treats an unknown non-Tenure id as a mapping mistake', async () => {
       const ctx = testCtx(db);
       const file = files.write('i.csv', 'ID,Name\n12345,Acme\n');
       const r = await importFile(ctx, 'accounts', file, { dryRun: true });
-      expect(r.report.errors[0]).toMatchObject({ line: 2, column: 'ID', reason: expect.stringMatching(/crmId/) });
+      expect(r.report.errors[0]).toMatchObject({
+        line: 2,
+        column: 'ID',
+        reason: expect.stringMatching(/crmId/),
+      });
       const mapped = await importFile(ctx, 'accounts', file, { mapping: { ID: 'crmId' } });
       expect(mapped.report.created).toBe(1);
     });

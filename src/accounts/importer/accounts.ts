@@ -26,7 +26,10 @@ interface StageRow {
   reason: string | null;
 }
 
-function indexBy(rows: AccountRow[], key: (r: AccountRow) => string | null): Map<string, AccountRow> {
+function indexBy(
+  rows: AccountRow[],
+  key: (r: AccountRow) => string | null,
+): Map<string, AccountRow> {
   const m = new Map<string, AccountRow>();
   for (const r of rows) {
     const k = key(r);
@@ -55,7 +58,12 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
   const source = env.analysis.fileName ?? 'a CSV file';
   const bookWasEmpty = !(await store.anyAccount(env.db));
 
-  const entry = (accountId: string, kind: string, title: string, data: Record<string, unknown>): TimelineRow => ({
+  const entry = (
+    accountId: string,
+    kind: string,
+    title: string,
+    data: Record<string, unknown>,
+  ): TimelineRow => ({
     id: env.newId('tle'),
     account_id: accountId,
     kind,
@@ -74,21 +82,35 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
     if (!clash) return true;
     const column = col(clash.field);
     const what = clash.ns === NS.record ? 'account' : column;
-    env.issue({ line: input.line, column, value: clash.value, reason: `same ${what} as line ${clash.line}; each account may appear once per file` });
+    env.issue({
+      line: input.line,
+      column,
+      value: clash.value,
+      reason: `same ${what} as line ${clash.line}; each account may appear once per file`,
+    });
     return false;
   }
 
   // Identical for every created account, so the row writer binds it once per batch.
   const createdData = JSON.stringify({ importId: env.importId, action: 'created' });
   const createdTitle = `Created by import of ${source}`;
-  const createdEntry = (accountId: string): TimelineRow => ({ ...entry(accountId, 'imported', createdTitle, {}), data: createdData });
+  const createdEntry = (accountId: string): TimelineRow => ({
+    ...entry(accountId, 'imported', createdTitle, {}),
+    data: createdData,
+  });
 
   return {
     counts,
     async finish() {},
     async batch(rows) {
       const inputs = rows.map(accountInput);
-      const keys: store.AccountKeys = { ids: [], crmIds: [], billingIds: [], domains: [], names: [] };
+      const keys: store.AccountKeys = {
+        ids: [],
+        crmIds: [],
+        billingIds: [],
+        domains: [],
+        names: [],
+      };
       for (const i of inputs) {
         if (i.id) keys.ids.push(i.id);
         if (i.crmId) keys.crmIds.push(i.crmId);
@@ -98,12 +120,15 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
       }
       // Rows created by this import are never looked up (the key set already refuses a key
       // used twice), so a first import into an empty book needs no lookups at all.
-      const found = bookWasEmpty ? [] : await store.findAccounts(env.db, env.ctx.dialect, keys, env.mode === 'apply');
+      const found = bookWasEmpty
+        ? []
+        : await store.findAccounts(env.db, env.ctx.dialect, keys, env.mode === 'apply');
       const byId = indexBy(found, (r) => r.id);
       const byCrm = indexBy(found, (r) => r.crm_id);
       const byBilling = indexBy(found, (r) => r.billing_id);
       const byFallback = new Map<string, AccountRow[]>();
-      const addTo = (k: string, r: AccountRow) => byFallback.set(k, [...(byFallback.get(k) ?? []), r]);
+      const addTo = (k: string, r: AccountRow) =>
+        byFallback.set(k, [...(byFallback.get(k) ?? []), r]);
       for (const r of found) {
         if (r.domain) addTo(`domain:${r.domain}`, r);
         addTo(`name:${r.name}`, r);
@@ -123,7 +148,8 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
             line,
             column: col('id'),
             value: input.id,
-            reason: 'no account has this Tenure ID (Tenure IDs look like acc_…; map ids from other systems to crmId or billingId)',
+            reason:
+              'no account has this Tenure ID (Tenure IDs look like acc_…; map ids from other systems to crmId or billingId)',
           });
           continue;
         }
@@ -135,18 +161,33 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
         if (fallback) {
           const same = byFallback.get(`${fallback.field}:${fallback.value}`) ?? [];
           if (same.length > 1) {
-            env.issue({ line, column: col(fallback.field), value: fallback.value, reason: `${same.length} accounts have this ${fallback.field}; add a CRM ID or Tenure ID column to tell them apart` });
+            env.issue({
+              line,
+              column: col(fallback.field),
+              value: fallback.value,
+              reason: `${same.length} accounts have this ${fallback.field}; add a CRM ID or Tenure ID column to tell them apart`,
+            });
             continue;
           }
           target = same[0];
         }
         const other = (r: AccountRow | undefined) => r !== undefined && r.id !== target?.id;
         if (other(crmRow)) {
-          env.issue({ line, column: col('crmId'), value: input.crmId!, reason: `account ${crmRow!.id} (${crmRow!.name}) already has this CRM ID` });
+          env.issue({
+            line,
+            column: col('crmId'),
+            value: input.crmId!,
+            reason: `account ${crmRow!.id} (${crmRow!.name}) already has this CRM ID`,
+          });
           continue;
         }
         if (other(billingRow)) {
-          env.issue({ line, column: col('billingId'), value: input.billingId!, reason: `account ${billingRow!.id} (${billingRow!.name}) already has this billing ID` });
+          env.issue({
+            line,
+            column: col('billingId'),
+            value: input.billingId!,
+            reason: `account ${billingRow!.id} (${billingRow!.name}) already has this billing ID`,
+          });
           continue;
         }
         if (!target && !input.name) {
@@ -156,16 +197,44 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
         const accountId = target?.id ?? input.id ?? env.newId('acc');
         const claimKeys: Claim[] = [];
         if (target || input.id) {
-          const by = input.id ? 'id' : crmRow ? 'crmId' : billingRow ? 'billingId' : (fallback?.field ?? 'name');
-          const value = input.id ?? (by === 'crmId' ? input.crmId : by === 'billingId' ? input.billingId : fallback?.value);
+          const by = input.id
+            ? 'id'
+            : crmRow
+              ? 'crmId'
+              : billingRow
+                ? 'billingId'
+                : (fallback?.field ?? 'name');
+          const value =
+            input.id ??
+            (by === 'crmId' ? input.crmId : by === 'billingId' ? input.billingId : fallback?.value);
           claimKeys.push({ ns: NS.record, key: accountId, field: by, value: value ?? accountId });
         }
-        if (input.crmId) claimKeys.push({ ns: NS.crm, key: input.crmId, field: 'crmId', value: input.crmId });
-        if (input.billingId) claimKeys.push({ ns: NS.billing, key: input.billingId, field: 'billingId', value: input.billingId });
+        if (input.crmId)
+          claimKeys.push({ ns: NS.crm, key: input.crmId, field: 'crmId', value: input.crmId });
+        if (input.billingId)
+          claimKeys.push({
+            ns: NS.billing,
+            key: input.billingId,
+            field: 'billingId',
+            value: input.billingId,
+          });
         // Keys an update releases count as used too, so the dry run and the apply agree.
-        if (target?.crm_id && target.crm_id !== input.crmId) claimKeys.push({ ns: NS.crm, key: target.crm_id, field: 'crmId', value: target.crm_id });
-        if (target?.billing_id && target.billing_id !== input.billingId) claimKeys.push({ ns: NS.billing, key: target.billing_id, field: 'billingId', value: target.billing_id });
-        if (fallback) claimKeys.push({ ns: fallback.field === 'domain' ? NS.domain : NS.name, key: fallback.value, field: fallback.field, value: fallback.value });
+        if (target?.crm_id && target.crm_id !== input.crmId)
+          claimKeys.push({ ns: NS.crm, key: target.crm_id, field: 'crmId', value: target.crm_id });
+        if (target?.billing_id && target.billing_id !== input.billingId)
+          claimKeys.push({
+            ns: NS.billing,
+            key: target.billing_id,
+            field: 'billingId',
+            value: target.billing_id,
+          });
+        if (fallback)
+          claimKeys.push({
+            ns: fallback.field === 'domain' ? NS.domain : NS.name,
+            key: fallback.value,
+            field: fallback.field,
+            value: fallback.value,
+          });
         if (!claim(input, claimKeys)) continue;
 
         if (!target) {
@@ -173,13 +242,26 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
           if (!write) continue;
           const row = newAccountRow(input, accountId, at, today);
           inserts.push(row);
-          stages.push({ id: env.newId('stg'), account_id: accountId, from_stage: null, to_stage: row.stage, changed_at: at, actor, reason: 'created by import' });
+          stages.push({
+            id: env.newId('stg'),
+            account_id: accountId,
+            from_stage: null,
+            to_stage: row.stage,
+            changed_at: at,
+            actor,
+            reason: 'created by import',
+          });
           entries.push(createdEntry(accountId));
           continue;
         }
         const merged = mergeAccount(target, input, at, today);
         if (!merged.ok) {
-          env.issue({ line, column: col(merged.field === 'owner' ? 'owner' : merged.field), value: merged.value, reason: merged.reason });
+          env.issue({
+            line,
+            column: col(merged.field === 'owner' ? 'owner' : merged.field),
+            value: merged.value,
+            reason: merged.reason,
+          });
           continue;
         }
         if (merged.changed.length === 0) {
@@ -190,26 +272,50 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
         if (!write) continue;
         updates.push(merged.row);
         if (merged.stageFrom) {
-          stages.push({ id: env.newId('stg'), account_id: accountId, from_stage: merged.stageFrom, to_stage: merged.row.stage, changed_at: at, actor, reason: 'import' });
+          stages.push({
+            id: env.newId('stg'),
+            account_id: accountId,
+            from_stage: merged.stageFrom,
+            to_stage: merged.row.stage,
+            changed_at: at,
+            actor,
+            reason: 'import',
+          });
           entries.push(
-            entry(accountId, 'stage_changed', `Stage changed from ${merged.stageFrom} to ${merged.row.stage}`, {
-              from: merged.stageFrom,
-              to: merged.row.stage,
-              reason: 'import',
+            entry(
+              accountId,
+              'stage_changed',
+              `Stage changed from ${merged.stageFrom} to ${merged.row.stage}`,
+              {
+                from: merged.stageFrom,
+                to: merged.row.stage,
+                reason: 'import',
+                importId: env.importId,
+              },
+            ),
+          );
+        }
+        if (merged.ownerFrom !== undefined) {
+          entries.push(
+            entry(accountId, 'owner_changed', 'Owner changed', {
+              from: merged.ownerFrom,
+              to: merged.row.owner_id,
               importId: env.importId,
             }),
           );
         }
-        if (merged.ownerFrom !== undefined) {
-          entries.push(entry(accountId, 'owner_changed', 'Owner changed', { from: merged.ownerFrom, to: merged.row.owner_id, importId: env.importId }));
-        }
         entries.push(
-          entry(accountId, 'imported', `Updated by import of ${source}: ${merged.changed.join(', ')}`, {
-            importId: env.importId,
-            action: 'updated',
-            fields: merged.changed,
-            line,
-          }),
+          entry(
+            accountId,
+            'imported',
+            `Updated by import of ${source}: ${merged.changed.join(', ')}`,
+            {
+              importId: env.importId,
+              action: 'updated',
+              fields: merged.changed,
+              line,
+            },
+          ),
         );
       }
 

@@ -1,5 +1,12 @@
 import { AppError } from '../../core/errors.js';
-import { detectEncoding, headText, readBatches, type CsvRecord, type CsvSource, type Encoding } from './csv.js';
+import {
+  detectEncoding,
+  headText,
+  readBatches,
+  type CsvRecord,
+  type CsvSource,
+  type Encoding,
+} from './csv.js';
 import {
   decideDateOrder,
   detectType,
@@ -40,15 +47,25 @@ export interface Analysis {
   report: ColumnReport[];
 }
 
-const DELIMITER_WORDS: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t', pipe: '|' };
+const DELIMITER_WORDS: Record<string, string> = {
+  comma: ',',
+  semicolon: ';',
+  tab: '\t',
+  '\\t': '\t',
+  pipe: '|',
+};
 
 export function parseDelimiter(v: string | undefined): string | null {
   if (v === undefined || v === '') return null;
   const d = DELIMITER_WORDS[v.toLowerCase()] ?? v;
   if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
-    throw new AppError('validation', `delimiter: expected one character such as "," ";" or tab, got "${v}"`, {
-      issues: [{ path: 'delimiter', message: 'expected one character' }],
-    });
+    throw new AppError(
+      'validation',
+      `delimiter: expected one character such as "," ";" or tab, got "${v}"`,
+      {
+        issues: [{ path: 'delimiter', message: 'expected one character' }],
+      },
+    );
   }
   return d;
 }
@@ -61,21 +78,33 @@ export function cleanCell(raw: string | undefined): string {
 }
 
 function isDateTarget(c: ColumnPlan, type: DetectedType): boolean {
-  if (c.target.kind === 'field') return (c.target.field.type === 'date' || c.target.field.type === 'instant') && !c.target.field.derived;
+  if (c.target.kind === 'field')
+    return (
+      (c.target.field.type === 'date' || c.target.field.type === 'instant') &&
+      !c.target.field.derived
+    );
   return c.target.kind === 'trait' && type === 'date';
 }
 
 /** Only traits (typed by their values) and dates (ordered by their values) need every value seen. */
 function needsProfile(c: ColumnPlan): boolean {
   if (c.target.kind === 'trait') return true;
-  return c.target.kind === 'field' && !c.target.field.derived && (c.target.field.type === 'date' || c.target.field.type === 'instant');
+  return (
+    c.target.kind === 'field' &&
+    !c.target.field.derived &&
+    (c.target.field.type === 'date' || c.target.field.type === 'instant')
+  );
 }
 
 /** What a mapped column holds, from its field: its cells are read as that type. */
 function declaredType(c: ColumnPlan): DetectedType {
   if (c.target.kind !== 'field') return 'text';
   const t = c.target.field.type;
-  return t === 'boolean' || t === 'integer' || t === 'money' ? t : t === 'date' || t === 'instant' ? 'date' : 'text';
+  return t === 'boolean' || t === 'integer' || t === 'money'
+    ? t
+    : t === 'date' || t === 'instant'
+      ? 'date'
+      : 'text';
 }
 
 function targetLabel(c: ColumnPlan): string | null {
@@ -111,13 +140,18 @@ export function decide(a: Analysis, profiles: ColumnProfile[], rows: number): vo
     a.types.push(type);
     let note: string | null = null;
     if (c.target.kind === 'ignore') note = c.target.reason;
-    else if (c.target.kind === 'field' && c.target.field.derived) note = `ignored: ${c.target.field.derived}`;
+    else if (c.target.kind === 'field' && c.target.field.derived)
+      note = `ignored: ${c.target.field.derived}`;
     if (isDateTarget(c, type)) {
       const d = decideDateOrder(profiles[c.index]!, a.dateFormat);
       a.dates.set(c.index, d);
       note = d.note;
       if (d.needsChoice) {
-        a.needsInput.push({ column: c.header, reason: d.note ?? 'day/month order is ambiguous', choices: ['d/m/yyyy', 'm/d/yyyy'] });
+        a.needsInput.push({
+          column: c.header,
+          reason: d.note ?? 'day/month order is ambiguous',
+          choices: ['d/m/yyyy', 'm/d/yyyy'],
+        });
       }
     }
     a.report.push({ column: c.header, target: targetLabel(c), source: c.source, type, note });
@@ -126,7 +160,9 @@ export function decide(a: Analysis, profiles: ColumnProfile[], rows: number): vo
 
 /** What the row pass depends on: equal keys mean every cell is read the same way. */
 export function decisionKey(a: Analysis): string {
-  const dates = [...a.dates.entries()].map(([i, d]) => `${i}:${d.order}:${d.expectIso}:${d.needsChoice}`);
+  const dates = [...a.dates.entries()].map(
+    ([i, d]) => `${i}:${d.order}:${d.expectIso}:${d.needsChoice}`,
+  );
   return `${a.types.join(',')}|${dates.join(',')}`;
 }
 
@@ -141,7 +177,12 @@ export interface AnalyzeOptions {
  * columns whose values decide how they are read, so date orders and trait types come
  * from all values, not the first few. With `sampleRows` it stops early (see runPass).
  */
-export async function analyze(kind: ImportKind, source: CsvSource, options: ImportOptions, opts: AnalyzeOptions = {}): Promise<Analysis> {
+export async function analyze(
+  kind: ImportKind,
+  source: CsvSource,
+  options: ImportOptions,
+  opts: AnalyzeOptions = {},
+): Promise<Analysis> {
   const head = await source.head(64 * 1024);
   const encoding = detectEncoding(head, source.decoded);
   const delimiter = parseDelimiter(options.delimiter) ?? sniffDelimiter(headText(head, encoding));
@@ -164,12 +205,20 @@ export async function analyze(kind: ImportKind, source: CsvSource, options: Impo
     needsInput: [],
     report: [],
   };
-  if (encoding === 'latin1') a.fileWarnings.push('the file is not UTF-8; it was read as Latin-1 (save as "CSV UTF-8" to avoid this)');
+  if (encoding === 'latin1')
+    a.fileWarnings.push(
+      'the file is not UTF-8; it was read as Latin-1 (save as "CSV UTF-8" to avoid this)',
+    );
   let profiles: ColumnProfile[] = [];
   let header = true;
   let rows = 0;
   const limit = opts.sampleRows ?? Number.POSITIVE_INFINITY;
-  read: for await (const batch of readBatches(source, { delimiter, encoding, onSkip: () => undefined, onProgress: opts.onProgress })) {
+  read: for await (const batch of readBatches(source, {
+    delimiter,
+    encoding,
+    onSkip: () => undefined,
+    onProgress: opts.onProgress,
+  })) {
     for (const rec of batch) {
       if (header) {
         header = false;

@@ -59,17 +59,28 @@ export function contactInput(r: ConvertedRow): ContactInput {
 }
 
 /** Field-level problems createContact/updateContact would refuse. */
-export function checkContact(i: ContactInput): { field: string; value: string; reason: string } | null {
+export function checkContact(
+  i: ContactInput,
+): { field: string; value: string; reason: string } | null {
   if (i.latestNps !== undefined && (i.latestNps < 0 || i.latestNps > 10)) {
-    return { field: 'latestNps', value: String(i.latestNps), reason: 'NPS is a whole number from 0 to 10' };
+    return {
+      field: 'latestNps',
+      value: String(i.latestNps),
+      reason: 'NPS is a whole number from 0 to 10',
+    };
   }
-  if (i.name !== undefined && i.name.length > 200) return { field: 'name', value: i.name, reason: 'longer than 200 characters' };
+  if (i.name !== undefined && i.name.length > 200)
+    return { field: 'name', value: i.name, reason: 'longer than 200 characters' };
   return null;
 }
 
-function roleFlags(base: Pick<ContactRow, `is_${ContactRole}`>, i: ContactInput): Pick<ContactRow, `is_${ContactRole}`> {
+function roleFlags(
+  base: Pick<ContactRow, `is_${ContactRole}`>,
+  i: ContactInput,
+): Pick<ContactRow, `is_${ContactRole}`> {
   const out = { ...base };
-  if (i.roles) for (const role of CONTACT_ROLES) out[roleColumn(role)] = i.roles.includes(role) ? 1 : 0;
+  if (i.roles)
+    for (const role of CONTACT_ROLES) out[roleColumn(role)] = i.roles.includes(role) ? 1 : 0;
   for (const role of CONTACT_ROLES) {
     const f = i.flags[role];
     if (f !== undefined) out[roleColumn(role)] = f ? 1 : 0;
@@ -78,10 +89,20 @@ function roleFlags(base: Pick<ContactRow, `is_${ContactRole}`>, i: ContactInput)
 }
 
 const NO_ROLES = {
-  is_champion: 0, is_economic_buyer: 0, is_executive_sponsor: 0, is_technical_lead: 0, is_power_user: 0, is_detractor: 0,
+  is_champion: 0,
+  is_economic_buyer: 0,
+  is_executive_sponsor: 0,
+  is_technical_lead: 0,
+  is_power_user: 0,
+  is_detractor: 0,
 };
 
-export function newContactRow(i: ContactInput, id: string, accountId: string, at: string): ContactRow {
+export function newContactRow(
+  i: ContactInput,
+  id: string,
+  accountId: string,
+  at: string,
+): ContactRow {
   return {
     id,
     account_id: accountId,
@@ -102,8 +123,15 @@ export function newContactRow(i: ContactInput, id: string, accountId: string, at
 }
 
 /** The contact after the row's non-empty cells, and which fields changed. */
-export function mergeContact(existing: ContactRow, i: ContactInput, at: string): { row: ContactRow; changed: string[] } {
-  const row: ContactRow = { ...existing, latest_nps: existing.latest_nps === null ? null : Number(existing.latest_nps) };
+export function mergeContact(
+  existing: ContactRow,
+  i: ContactInput,
+  at: string,
+): { row: ContactRow; changed: string[] } {
+  const row: ContactRow = {
+    ...existing,
+    latest_nps: existing.latest_nps === null ? null : Number(existing.latest_nps),
+  };
   const changed: string[] = [];
   const pairs: [keyof ContactInput, keyof ContactRow, string][] = [
     ['externalId', 'external_id', 'externalId'],

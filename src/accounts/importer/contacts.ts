@@ -1,7 +1,13 @@
 import { actorLabel } from '../../core/context.js';
 import type { ContactRow, TimelineRow } from '../../db/schema.js';
 import { KEY_ROLES, rolesOf } from '../contact/model.js';
-import { checkContact, contactInput, mergeContact, newContactRow, type ContactInput } from './contact-model.js';
+import {
+  checkContact,
+  contactInput,
+  mergeContact,
+  newContactRow,
+  type ContactInput,
+} from './contact-model.js';
 import type { HandlerFactory, PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { resolveAccounts, Touched } from './refs.js';
@@ -20,7 +26,14 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
   const at = env.now.toISOString();
   const actor = actorLabel(env.ctx.actor);
   const col = (k: string) => columnOf(env.analysis, k);
-  const entry = (accountId: string, kind: string, title: string, contactId: string | null, data: Record<string, unknown>, occurredAt = at): TimelineRow => ({
+  const entry = (
+    accountId: string,
+    kind: string,
+    title: string,
+    contactId: string | null,
+    data: Record<string, unknown>,
+    occurredAt = at,
+  ): TimelineRow => ({
     id: env.newId('tle'),
     account_id: accountId,
     kind,
@@ -39,7 +52,9 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
       ...entry(
         row.account_id,
         'contact_left',
-        roles.includes('champion') ? `Champion left: ${row.name}` : `Contact left: ${row.name}${keyRoles.length ? ` (${keyRoles.join(', ')})` : ''}`,
+        roles.includes('champion')
+          ? `Champion left: ${row.name}`
+          : `Contact left: ${row.name}${keyRoles.length ? ` (${keyRoles.join(', ')})` : ''}`,
         row.id,
         { roles, keyRoles, championLeft: roles.includes('champion'), importId: env.importId },
         `${row.left_on}T00:00:00.000Z`,
@@ -50,7 +65,12 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
   const claim = (i: ContactInput, keys: Claim[]): boolean => {
     const clash = claimAll(claims, keys, i.line);
     if (!clash) return true;
-    env.issue({ line: i.line, column: col(clash.field), value: clash.value, reason: `same contact as line ${clash.line}; each contact may appear once per file` });
+    env.issue({
+      line: i.line,
+      column: col(clash.field),
+      value: clash.value,
+      reason: `same contact as line ${clash.line}; each contact may appear once per file`,
+    });
     return false;
   };
 
@@ -63,17 +83,24 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
       const accountEmails: { accountId: string; email: string }[] = [];
       inputs.forEach((i, n) => {
         const r = resolved[n]!;
-        if (r.ok && r.account && i.email) accountEmails.push({ accountId: r.account.id, email: i.email });
+        if (r.ok && r.account && i.email)
+          accountEmails.push({ accountId: r.account.id, email: i.email });
       });
       const found = await store.findContacts(
         env.db,
         env.ctx.dialect,
-        { ids: inputs.flatMap((i) => (i.id ? [i.id] : [])), externalIds: inputs.flatMap((i) => (i.externalId ? [i.externalId] : [])), accountEmails },
+        {
+          ids: inputs.flatMap((i) => (i.id ? [i.id] : [])),
+          externalIds: inputs.flatMap((i) => (i.externalId ? [i.externalId] : [])),
+          accountEmails,
+        },
         env.mode === 'apply',
       );
       const byId = new Map(found.map((c) => [c.id, c]));
       const byExt = new Map(found.filter((c) => c.external_id).map((c) => [c.external_id!, c]));
-      const byEmail = new Map(found.filter((c) => c.email).map((c) => [`${c.account_id}|${c.email}`, c]));
+      const byEmail = new Map(
+        found.filter((c) => c.email).map((c) => [`${c.account_id}|${c.email}`, c]),
+      );
       const inserts: ContactRow[] = [];
       const updates: ContactRow[] = [];
       const entries: TimelineRow[] = [];
@@ -81,12 +108,19 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
       inputs.forEach((i, n) => {
         const line = i.line;
         const ref = resolved[n]!;
-        if (!ref.ok) return env.issue({ line, column: ref.column, value: ref.value, reason: ref.reason });
+        if (!ref.ok)
+          return env.issue({ line, column: ref.column, value: ref.value, reason: ref.reason });
         const problem = checkContact(i);
         if (problem) return env.issue({ line, column: col(problem.field), ...problem });
         const idRow = i.id ? byId.get(i.id) : undefined;
         if (i.id && !idRow && !isTenureId('contacts', i.id)) {
-          return env.issue({ line, column: col('id'), value: i.id, reason: 'no contact has this Tenure ID (they look like con_…; map other ids to externalId)' });
+          return env.issue({
+            line,
+            column: col('id'),
+            value: i.id,
+            reason:
+              'no contact has this Tenure ID (they look like con_…; map other ids to externalId)',
+          });
         }
         const extRow = i.externalId ? byExt.get(i.externalId) : undefined;
         const accountId = ref.account?.id;
@@ -94,28 +128,96 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
         const target = idRow ?? extRow ?? emailRow;
         const contactId = target?.id ?? i.id ?? env.newId('con');
         if (extRow && extRow.id !== contactId) {
-          return env.issue({ line, column: col('externalId'), value: i.externalId!, reason: `contact ${extRow.id} (${extRow.name}) already has this external ID` });
+          return env.issue({
+            line,
+            column: col('externalId'),
+            value: i.externalId!,
+            reason: `contact ${extRow.id} (${extRow.name}) already has this external ID`,
+          });
         }
         if (emailRow && emailRow.id !== contactId) {
-          return env.issue({ line, column: col('email'), value: i.email!, reason: `contact ${emailRow.id} on this account already has this email` });
+          return env.issue({
+            line,
+            column: col('email'),
+            value: i.email!,
+            reason: `contact ${emailRow.id} on this account already has this email`,
+          });
         }
         if (target && accountId && target.account_id !== accountId) {
-          return env.issue({ line, column: col(i.accountCrmId ? 'accountCrmId' : i.accountBillingId ? 'accountBillingId' : 'accountId'), value: i.accountCrmId ?? i.accountBillingId ?? i.accountId ?? '', reason: `the contact belongs to account ${target.account_id}; contacts cannot move between accounts` });
+          return env.issue({
+            line,
+            column: col(
+              i.accountCrmId
+                ? 'accountCrmId'
+                : i.accountBillingId
+                  ? 'accountBillingId'
+                  : 'accountId',
+            ),
+            value: i.accountCrmId ?? i.accountBillingId ?? i.accountId ?? '',
+            reason: `the contact belongs to account ${target.account_id}; contacts cannot move between accounts`,
+          });
         }
         const owner = target?.account_id ?? accountId;
-        if (!owner) return env.issue({ line, column: col('accountCrmId'), value: '', reason: 'a new contact needs its account (map an account CRM ID, billing ID or Tenure ID column)' });
-        if (!target && !i.name) return env.issue({ line, column: col('name'), value: '', reason: 'a new contact needs a name' });
-        const keys: Claim[] = [{ ns: NS.record, key: contactId, field: i.id ? 'id' : i.externalId ? 'externalId' : 'email', value: i.id ?? i.externalId ?? i.email ?? contactId }];
-        if (i.externalId) keys.push({ ns: NS.external, key: i.externalId, field: 'externalId', value: i.externalId });
-        if (i.email) keys.push({ ns: NS.email, key: `${owner}|${i.email}`, field: 'email', value: i.email });
-        if (target?.external_id && target.external_id !== i.externalId) keys.push({ ns: NS.external, key: target.external_id, field: 'externalId', value: target.external_id });
-        if (target?.email && target.email !== i.email) keys.push({ ns: NS.email, key: `${owner}|${target.email}`, field: 'email', value: target.email });
+        if (!owner)
+          return env.issue({
+            line,
+            column: col('accountCrmId'),
+            value: '',
+            reason:
+              'a new contact needs its account (map an account CRM ID, billing ID or Tenure ID column)',
+          });
+        if (!target && !i.name)
+          return env.issue({
+            line,
+            column: col('name'),
+            value: '',
+            reason: 'a new contact needs a name',
+          });
+        const keys: Claim[] = [
+          {
+            ns: NS.record,
+            key: contactId,
+            field: i.id ? 'id' : i.externalId ? 'externalId' : 'email',
+            value: i.id ?? i.externalId ?? i.email ?? contactId,
+          },
+        ];
+        if (i.externalId)
+          keys.push({
+            ns: NS.external,
+            key: i.externalId,
+            field: 'externalId',
+            value: i.externalId,
+          });
+        if (i.email)
+          keys.push({ ns: NS.email, key: `${owner}|${i.email}`, field: 'email', value: i.email });
+        if (target?.external_id && target.external_id !== i.externalId)
+          keys.push({
+            ns: NS.external,
+            key: target.external_id,
+            field: 'externalId',
+            value: target.external_id,
+          });
+        if (target?.email && target.email !== i.email)
+          keys.push({
+            ns: NS.email,
+            key: `${owner}|${target.email}`,
+            field: 'email',
+            value: target.email,
+          });
         if (!claim(i, keys)) return;
 
         if (!target) {
           const row = newContactRow(i, contactId, owner, at);
           inserts.push(row);
-          entries.push(entry(owner, 'contact_added', `Contact added: ${row.name}${row.title ? `, ${row.title}` : ''}`, row.id, { roles: rolesOf(row), importId: env.importId }));
+          entries.push(
+            entry(
+              owner,
+              'contact_added',
+              `Contact added: ${row.name}${row.title ? `, ${row.title}` : ''}`,
+              row.id,
+              { roles: rolesOf(row), importId: env.importId },
+            ),
+          );
           if (row.left_on) entries.push(leftEntry(row));
           touched.add(owner, 'created');
           counts.created++;
@@ -134,15 +236,29 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
 
       if (!env.writing()) return;
       await store.bulkWrite(env.db, env.ctx.dialect, 'contacts', inserts);
-      await store.bulkWrite(env.db, env.ctx.dialect, 'contacts', updates, store.CONTACT_UPDATE_COLUMNS);
+      await store.bulkWrite(
+        env.db,
+        env.ctx.dialect,
+        'contacts',
+        updates,
+        store.CONTACT_UPDATE_COLUMNS,
+      );
       await store.bulkWrite(env.db, env.ctx.dialect, 'timeline_entries', entries);
     },
     async finish() {
       if (!env.writing()) return;
       const source = env.analysis.fileName ?? 'a CSV file';
-      const entries = touched.entries().map(([accountId, t]) =>
-        entry(accountId, 'imported', `Contacts imported from ${source}: ${t.created} added, ${t.updated} updated`, null, { importId: env.importId, ...t }),
-      );
+      const entries = touched
+        .entries()
+        .map(([accountId, t]) =>
+          entry(
+            accountId,
+            'imported',
+            `Contacts imported from ${source}: ${t.created} added, ${t.updated} updated`,
+            null,
+            { importId: env.importId, ...t },
+          ),
+        );
       await store.bulkWrite(env.db, env.ctx.dialect, 'timeline_entries', entries);
     },
   };

@@ -4,13 +4,25 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { analyze } from './analyze.js';
-import { fileSource, readRecords, textSource, type CsvSource, type Encoding, type SkippedRecord } from './csv.js';
+import {
+  fileSource,
+  readRecords,
+  textSource,
+  type CsvSource,
+  type Encoding,
+  type SkippedRecord,
+} from './csv.js';
 import { csvLine } from '../export/format.js';
 
 async function records(source: CsvSource, delimiter = ',', encoding: Encoding = 'utf-8') {
   const skipped: SkippedRecord[] = [];
   const out: { line: number; cells: string[] }[] = [];
-  for await (const r of readRecords(source, { delimiter, encoding, onSkip: (s) => skipped.push(s) })) out.push({ line: r.line, cells: r.cells });
+  for await (const r of readRecords(source, {
+    delimiter,
+    encoding,
+    onSkip: (s) => skipped.push(s),
+  }))
+    out.push({ line: r.line, cells: r.cells });
   return { out, skipped };
 }
 
@@ -56,7 +68,13 @@ describe('reading records', () => {
 
   it('reads Excel "Unicode Text": UTF-16 with a byte-order mark, tab-separated', async () => {
     const file = join(dir, 'unicode.txt');
-    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tCity\r\n"Café\r\nOy"\tKöln\r\nBeta\tOslo\r\n', 'utf16le')]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('Name\tCity\r\n"Café\r\nOy"\tKöln\r\nBeta\tOslo\r\n', 'utf16le'),
+      ]),
+    );
     const a = await analyze('accounts', await fileSource(file), {});
     expect(a).toMatchObject({ encoding: 'utf-16le', delimiter: '\t' });
     const { out } = await records(await fileSource(file), '\t', 'utf-16le');
@@ -68,19 +86,27 @@ describe('reading records', () => {
   });
 
   it('reads back whatever the exporter writes, line numbers included', async () => {
-    const cell = fc.string({ unit: fc.constantFrom('a', 'b', ',', ';', '"', '\n', '\r\n', ' ', 'é', '1') , maxLength: 8 });
+    const cell = fc.string({
+      unit: fc.constantFrom('a', 'b', ',', ';', '"', '\n', '\r\n', ' ', 'é', '1'),
+      maxLength: 8,
+    });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 8 }), async (rows) => {
-        const data = rows.filter((r) => r.some((c) => c.trim() !== ''));
-        const text = csvLine(['h1', 'h2']) + data.map((r) => csvLine(r)).join('');
-        const { out } = await records(textSource(text));
-        expect(out.slice(1).map((r) => r.cells)).toEqual(data.map((r) => r.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c))));
-        let line = 2;
-        data.forEach((r, i) => {
-          expect(out[i + 1]!.line).toBe(line);
-          line += r.join(',').split(/\r\n|\r|\n/).length;
-        });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 8 }),
+        async (rows) => {
+          const data = rows.filter((r) => r.some((c) => c.trim() !== ''));
+          const text = csvLine(['h1', 'h2']) + data.map((r) => csvLine(r)).join('');
+          const { out } = await records(textSource(text));
+          expect(out.slice(1).map((r) => r.cells)).toEqual(
+            data.map((r) => r.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c))),
+          );
+          let line = 2;
+          data.forEach((r, i) => {
+            expect(out[i + 1]!.line).toBe(line);
+            line += r.join(',').split(/\r\n|\r|\n/).length;
+          });
+        },
+      ),
       { numRuns: 100 },
     );
   });

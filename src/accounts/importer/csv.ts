@@ -27,7 +27,9 @@ export async function fileSource(path: string): Promise<CsvSource> {
     if (!s.isFile()) throw new Error('not a file');
     size = s.size;
   } catch {
-    throw new AppError('validation', `file: cannot read ${path}`, { issues: [{ path: 'file', message: 'cannot read file' }] });
+    throw new AppError('validation', `file: cannot read ${path}`, {
+      issues: [{ path: 'file', message: 'cannot read file' }],
+    });
   }
   return {
     name: basename(path),
@@ -154,7 +156,10 @@ export interface ReadOptions {
  * iterator per record costs more than the parsing. Blank records are skipped; unreadable
  * ones are reported through `onSkip` in file order.
  */
-export async function* readBatches(source: CsvSource, opts: ReadOptions): AsyncGenerator<CsvRecord[]> {
+export async function* readBatches(
+  source: CsvSource,
+  opts: ReadOptions,
+): AsyncGenerator<CsvRecord[]> {
   const pending: PendingSkip[] = [];
   const parser = parse({
     bom: true,
@@ -250,7 +255,9 @@ export async function* readBatches(source: CsvSource, opts: ReadOptions): AsyncG
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('validation', 'file: cannot be read as CSV', { issues: [{ path: 'file', message: 'unreadable CSV' }] });
+    throw new AppError('validation', 'file: cannot be read as CSV', {
+      issues: [{ path: 'file', message: 'unreadable CSV' }],
+    });
   } finally {
     input.destroy();
     parser.destroy();
@@ -258,6 +265,9 @@ export async function* readBatches(source: CsvSource, opts: ReadOptions): AsyncG
 }
 
 /** Records one by one, for callers that do not need batches. */
-export async function* readRecords(source: CsvSource, opts: ReadOptions): AsyncGenerator<CsvRecord> {
+export async function* readRecords(
+  source: CsvSource,
+  opts: ReadOptions,
+): AsyncGenerator<CsvRecord> {
   for await (const b of readBatches(source, opts)) yield* b;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideDateOrder, detectType, emptyProfile, profileCell, sniffDelimiter } from './detect.js';
+import {
+  decideDateOrder,
+  detectType,
+  emptyProfile,
+  profileCell,
+  sniffDelimiter,
+} from './detect.js';
 import { parseMapArgs, resolveMapping, splitMapParam, suggestField } from './mapping.js';
 
 function profile(values: string[]) {
@@ -49,22 +55,40 @@ describe('day/month order', () => {
   });
 
   it('uses the order one value proves', () => {
-    expect(decideDateOrder(profile(['01/02/2024', '25/12/2024']), null)).toMatchObject({ order: 'dm', needsChoice: false });
-    expect(decideDateOrder(profile(['01/02/2024', '12/25/2024']), null)).toMatchObject({ order: 'md', needsChoice: false });
+    expect(decideDateOrder(profile(['01/02/2024', '25/12/2024']), null)).toMatchObject({
+      order: 'dm',
+      needsChoice: false,
+    });
+    expect(decideDateOrder(profile(['01/02/2024', '12/25/2024']), null)).toMatchObject({
+      order: 'md',
+      needsChoice: false,
+    });
   });
 
   it('lets the majority decide when values disagree, and asks on a tie', () => {
-    expect(decideDateOrder(profile(['25/12/2024', '26/12/2024', '12/27/2024']), null)).toMatchObject({ order: 'dm', needsChoice: false });
-    expect(decideDateOrder(profile(['25/12/2024', '12/27/2024']), null)).toMatchObject({ needsChoice: true });
+    expect(
+      decideDateOrder(profile(['25/12/2024', '26/12/2024', '12/27/2024']), null),
+    ).toMatchObject({ order: 'dm', needsChoice: false });
+    expect(decideDateOrder(profile(['25/12/2024', '12/27/2024']), null)).toMatchObject({
+      needsChoice: true,
+    });
   });
 
   it('takes the user choice', () => {
-    expect(decideDateOrder(profile(['01/02/2024']), 'm/d/yyyy')).toMatchObject({ order: 'md', needsChoice: false });
-    expect(decideDateOrder(profile(['01/02/2024']), 'yyyy-mm-dd')).toMatchObject({ expectIso: true });
+    expect(decideDateOrder(profile(['01/02/2024']), 'm/d/yyyy')).toMatchObject({
+      order: 'md',
+      needsChoice: false,
+    });
+    expect(decideDateOrder(profile(['01/02/2024']), 'yyyy-mm-dd')).toMatchObject({
+      expectIso: true,
+    });
   });
 
   it('needs nothing for ISO dates', () => {
-    expect(decideDateOrder(profile(['2024-01-02']), null)).toMatchObject({ order: null, needsChoice: false });
+    expect(decideDateOrder(profile(['2024-01-02']), null)).toMatchObject({
+      order: null,
+      needsChoice: false,
+    });
   });
 });
 
@@ -108,20 +132,38 @@ describe('column mapping', () => {
   });
 
   it('applies overrides, including ignoring a column', () => {
-    const r = resolveMapping('accounts', ['Customer', 'Notes', 'Ref'], parseMapArgs(['Customer=name', 'Notes=', 'ref=crmId']).overrides);
+    const r = resolveMapping(
+      'accounts',
+      ['Customer', 'Notes', 'Ref'],
+      parseMapArgs(['Customer=name', 'Notes=', 'ref=crmId']).overrides,
+    );
     expect(r.problems).toEqual([]);
-    expect(r.columns.map((c) => (c.target.kind === 'field' ? c.target.field.key : c.target.kind))).toEqual(['name', 'ignore', 'crmId']);
+    expect(
+      r.columns.map((c) => (c.target.kind === 'field' ? c.target.field.key : c.target.kind)),
+    ).toEqual(['name', 'ignore', 'crmId']);
   });
 
   it('reports unknown fields, unknown columns and double mappings', () => {
-    expect(resolveMapping('accounts', ['A'], { A: 'nope' }).problems[0]).toMatch(/unknown accounts field "nope"/);
+    expect(resolveMapping('accounts', ['A'], { A: 'nope' }).problems[0]).toMatch(
+      /unknown accounts field "nope"/,
+    );
     expect(resolveMapping('accounts', ['A'], { B: 'name' }).problems[0]).toMatch(/no such column/);
-    expect(resolveMapping('accounts', ['A', 'B'], { A: 'name', B: 'name' }).problems[0]).toMatch(/both map/);
+    expect(resolveMapping('accounts', ['A', 'B'], { A: 'name', B: 'name' }).problems[0]).toMatch(
+      /both map/,
+    );
   });
 
   it('parses map arguments and comma lists', () => {
-    expect(parseMapArgs(['a=b', 'c=-', 'x=y=z']).overrides).toEqual({ a: 'b', c: null, 'x=y': 'z' });
+    expect(parseMapArgs(['a=b', 'c=-', 'x=y=z']).overrides).toEqual({
+      a: 'b',
+      c: null,
+      'x=y': 'z',
+    });
     expect(parseMapArgs(['nothing']).problems).toHaveLength(1);
-    expect(splitMapParam(['a=name,b=crmId', 'Last, First=name'])).toEqual(['a=name', 'b=crmId', 'Last, First=name']);
+    expect(splitMapParam(['a=name,b=crmId', 'Last, First=name'])).toEqual([
+      'a=name',
+      'b=crmId',
+      'Last, First=name',
+    ]);
   });
 });

@@ -147,7 +147,15 @@ export function profileCell(p: ColumnProfile, v: string, line: number): void {
   }
 }
 
-export const DETECTED_TYPES = ['empty', 'boolean', 'integer', 'number', 'money', 'date', 'text'] as const;
+export const DETECTED_TYPES = [
+  'empty',
+  'boolean',
+  'integer',
+  'number',
+  'money',
+  'date',
+  'text',
+] as const;
 export type DetectedType = (typeof DETECTED_TYPES)[number];
 
 /** The type every non-empty value of a column agrees on; text when they do not. */
@@ -180,7 +188,12 @@ export interface DateDecision {
  */
 export function decideDateOrder(p: ColumnProfile, chosen: DateFormat | null): DateDecision {
   if (chosen) {
-    return { order: orderOfFormat(chosen), expectIso: chosen === 'yyyy-mm-dd', needsChoice: false, note: `${chosen} (chosen)` };
+    return {
+      order: orderOfFormat(chosen),
+      expectIso: chosen === 'yyyy-mm-dd',
+      needsChoice: false,
+      note: `${chosen} (chosen)`,
+    };
   }
   if (p.dm > 0 && p.md > 0) {
     if (p.dm === p.md) {
@@ -200,8 +213,20 @@ export function decideDateOrder(p: ColumnProfile, chosen: DateFormat | null): Da
       note: `${formatOfOrder(order)} (detected; ${Math.min(p.dm, p.md)} values such as "${minority.value}" on line ${minority.line} disagree)`,
     };
   }
-  if (p.dm > 0) return { order: 'dm', expectIso: false, needsChoice: false, note: `d/m/yyyy (detected from "${p.firstDm!.value}")` };
-  if (p.md > 0) return { order: 'md', expectIso: false, needsChoice: false, note: `m/d/yyyy (detected from "${p.firstMd!.value}")` };
+  if (p.dm > 0)
+    return {
+      order: 'dm',
+      expectIso: false,
+      needsChoice: false,
+      note: `d/m/yyyy (detected from "${p.firstDm!.value}")`,
+    };
+  if (p.md > 0)
+    return {
+      order: 'md',
+      expectIso: false,
+      needsChoice: false,
+      note: `m/d/yyyy (detected from "${p.firstMd!.value}")`,
+    };
   if (p.either > 0) {
     return {
       order: null,

@@ -2,7 +2,14 @@ import type { Ctx } from '../../core/context.js';
 import type { Executor } from '../../db/database.js';
 import { listUsers } from '../../identity/service.js';
 import { segments } from '../../settings/service.js';
-import { decide, decisionKey, profileRecord, profilesFor, traitKeys, type Analysis } from './analyze.js';
+import {
+  decide,
+  decisionKey,
+  profileRecord,
+  profilesFor,
+  traitKeys,
+  type Analysis,
+} from './analyze.js';
 import type { CsvSource } from './csv.js';
 import { batchesOf } from './parallel.js';
 import { idFactory } from './ids.js';

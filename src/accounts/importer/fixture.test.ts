@@ -43,19 +43,40 @@ for (const dialect of testDialects()) {
       expect(col('Account Owner').target).toBe('owner');
       expect(col('Tier').target).toBe('segment');
       expect(col('Lifecycle Stage').target).toBe('stage');
-      expect(col('ARR')).toMatchObject({ target: null, note: expect.stringMatching(/subscriptions/) });
-      expect(col('Customer since')).toMatchObject({ target: 'traits.customer_since', type: 'date', note: expect.stringMatching(/d\/m\/yyyy/) });
+      expect(col('ARR')).toMatchObject({
+        target: null,
+        note: expect.stringMatching(/subscriptions/),
+      });
+      expect(col('Customer since')).toMatchObject({
+        target: 'traits.customer_since',
+        type: 'date',
+        note: expect.stringMatching(/d\/m\/yyyy/),
+      });
       expect(col('Active')).toMatchObject({ target: 'traits.active', type: 'boolean' });
       expect(col('Employees')).toMatchObject({ target: 'traits.employees', type: 'integer' });
       expect(col('Ext Ref')).toMatchObject({ target: 'traits.ext_ref', type: 'text' });
-      expect(dry.report.traits).toEqual(['customer_since', 'active', 'notes', 'employees', 'ext_ref']);
+      expect(dry.report.traits).toEqual([
+        'customer_since',
+        'active',
+        'notes',
+        'employees',
+        'ext_ref',
+      ]);
       expect(await db.db.selectFrom('accounts').selectAll().execute()).toEqual([]);
 
       const applied = await importFile(ctx, 'accounts', file, { mapping: MAP });
       expect(applied.status).toBe('applied');
       const rows = await db.db.selectFrom('accounts').selectAll().orderBy('crm_id').execute();
       expect(rows.map((r) => ({ ...r, traits: JSON.parse(r.traits) as unknown }))).toMatchObject([
-        { crm_id: 'A-1', name: 'Beta GmbH', domain: 'beta.io', owner_id: null, segment: 'smb', stage: 'onboarding', traits: { customer_since: '2023-02-01', active: false } },
+        {
+          crm_id: 'A-1',
+          name: 'Beta GmbH',
+          domain: 'beta.io',
+          owner_id: null,
+          segment: 'smb',
+          stage: 'onboarding',
+          traits: { customer_since: '2023-02-01', active: false },
+        },
         {
           crm_id: 'A-2e4581',
           name: 'Müller, Schmidt & Co. KG',
@@ -63,7 +84,13 @@ for (const dialect of testDialects()) {
           owner_id: ana.id,
           segment: 'enterprise',
           stage: 'active',
-          traits: { customer_since: '2021-03-15', active: true, notes: 'Key account; renews\r\nevery March', employees: 1200, ext_ref: '007' },
+          traits: {
+            customer_since: '2021-03-15',
+            active: true,
+            notes: 'Key account; renews\r\nevery March',
+            employees: 1200,
+            ext_ref: '007',
+          },
         },
         {
           crm_id: 'A-3e10',
@@ -71,7 +98,12 @@ for (const dialect of testDialects()) {
           owner_id: ana.id,
           segment: 'mid_market',
           stage: 'at_risk',
-          traits: { customer_since: '2022-02-28', active: false, employees: 85, ext_ref: 'A-2e4581' },
+          traits: {
+            customer_since: '2022-02-28',
+            active: false,
+            employees: 85,
+            ext_ref: 'A-2e4581',
+          },
         },
       ]);
       // Empty cells are no value, not empty strings.
@@ -81,21 +113,37 @@ for (const dialect of testDialects()) {
     it('names the line a record starts on, after a record spanning two lines', async () => {
       const ctx = testCtx(db);
       await createUser(ctx, { email: 'ana@example.com', name: 'Ana', role: 'csm' });
-      const file = files.write('bad.csv', MESSY.replace('A-1;Beta GmbH;beta.io;;smb', 'A-1;Beta GmbH;beta.io;;platinum'));
+      const file = files.write(
+        'bad.csv',
+        MESSY.replace('A-1;Beta GmbH;beta.io;;smb', 'A-1;Beta GmbH;beta.io;;platinum'),
+      );
       const dry = await importFile(ctx, 'accounts', file, { mapping: MAP, dryRun: true });
-      expect(dry.report.errors).toEqual([{ line: 4, column: 'Tier', value: 'platinum', reason: expect.stringMatching(/not a segment/) }]);
+      expect(dry.report.errors).toEqual([
+        {
+          line: 4,
+          column: 'Tier',
+          value: 'platinum',
+          reason: expect.stringMatching(/not a segment/),
+        },
+      ]);
     });
 
     it('confirms sampled decisions on every row, and re-reads the file when a later row changes one', async () => {
       const ctx = testCtx(db);
       const lines = ['Name,CRM ID,Seats,Since'];
-      for (let i = 1; i <= 30; i++) lines.push(`Co ${i},C${i},${i},0${(i % 9) + 1}/0${(i % 8) + 1}/2024`);
+      for (let i = 1; i <= 30; i++)
+        lines.push(`Co ${i},C${i},${i},0${(i % 9) + 1}/0${(i % 8) + 1}/2024`);
       // Only the last rows show that Seats is text and that Since is day-first.
       lines.push('Late,C31,n/a,25/12/2024');
       const file = files.write('late.csv', lines.join('\n'));
       const r = await importFile(ctx, 'accounts', file, { sampleRows: 5 });
       expect(r.status).toBe('applied');
-      const late = await db.db.selectFrom('accounts').selectAll().where('crm_id', 'in', ['C1', 'C31']).orderBy('crm_id').execute();
+      const late = await db.db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('crm_id', 'in', ['C1', 'C31'])
+        .orderBy('crm_id')
+        .execute();
       expect(late.map((a) => JSON.parse(a.traits) as unknown)).toEqual([
         { seats: '1', since: '2024-02-02' },
         { seats: 'n/a', since: '2024-12-25' },
@@ -108,8 +156,17 @@ for (const dialect of testDialects()) {
       const ctx = testCtx(db);
       const lines = ['Name,CRM ID,Churned On,Stage', 'A,1,25/01/2024,churned'];
       for (let i = 2; i <= 6; i++) lines.push(`N${i},${i},01/2${i}/2024,churned`);
-      const r = await importFile(ctx, 'accounts', files.write('flip.csv', lines.join('\n')), { sampleRows: 1, dryRun: true });
-      expect(r.report.errors).toMatchObject([{ line: 2, column: 'Churned On', reason: expect.stringMatching(/only valid as d\/m\/yyyy/) }]);
+      const r = await importFile(ctx, 'accounts', files.write('flip.csv', lines.join('\n')), {
+        sampleRows: 1,
+        dryRun: true,
+      });
+      expect(r.report.errors).toMatchObject([
+        {
+          line: 2,
+          column: 'Churned On',
+          reason: expect.stringMatching(/only valid as d\/m\/yyyy/),
+        },
+      ]);
     });
   });
 }

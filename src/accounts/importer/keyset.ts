@@ -53,7 +53,8 @@ export class KeySet {
     this.h1 = new Int32Array(lines.length * 2);
     this.h2 = new Int32Array(lines.length * 2);
     this.lines = new Int32Array(lines.length * 2);
-    for (let i = 0; i < lines.length; i++) if (lines[i] !== 0) this.insert(h1[i]!, h2[i]!, lines[i]!);
+    for (let i = 0; i < lines.length; i++)
+      if (lines[i] !== 0) this.insert(h1[i]!, h2[i]!, lines[i]!);
   }
 }
 
@@ -79,7 +80,15 @@ function hash2(ns: number, s: string): number {
 }
 
 /** Key kinds: equal values of different kinds never clash. */
-export const NS = { record: 1, crm: 2, billing: 3, domain: 4, name: 5, external: 6, email: 7 } as const;
+export const NS = {
+  record: 1,
+  crm: 2,
+  billing: 3,
+  domain: 4,
+  name: 5,
+  external: 6,
+  email: 7,
+} as const;
 
 export interface Claim {
   ns: number;
@@ -92,7 +101,11 @@ export interface Claim {
 /**
  * Take all of a row's keys, or none: returns the first one an earlier line already used.
  */
-export function claimAll(set: KeySet, claims: readonly Claim[], line: number): (Claim & { line: number }) | null {
+export function claimAll(
+  set: KeySet,
+  claims: readonly Claim[],
+  line: number,
+): (Claim & { line: number }) | null {
   for (const c of claims) {
     const prev = set.get(c.ns, c.key);
     if (prev !== null) return { ...c, line: prev };

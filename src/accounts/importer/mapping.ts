@@ -63,7 +63,11 @@ export function suggestField(kind: ImportKind, header: string): FieldDef | undef
   return HEADERS[kind].get(normaliseHeader(header));
 }
 
-function targetOf(kind: ImportKind, name: string, index: Map<string, FieldDef>): ColumnTarget | null {
+function targetOf(
+  kind: ImportKind,
+  name: string,
+  index: Map<string, FieldDef>,
+): ColumnTarget | null {
   const trait = TRAIT_PREFIX_RE.exec(name.trim());
   if (trait) {
     return keepsTraits(kind)
@@ -78,7 +82,10 @@ function targetOf(kind: ImportKind, name: string, index: Map<string, FieldDef>):
  * Parse `--map "Column Name=field"` arguments (also `col=` or `col=-` to ignore).
  * The last `=` splits, so column names may contain one.
  */
-export function parseMapArgs(args: readonly string[]): { overrides: MappingOverrides; problems: string[] } {
+export function parseMapArgs(args: readonly string[]): {
+  overrides: MappingOverrides;
+  problems: string[];
+} {
   const overrides: MappingOverrides = {};
   const problems: string[] = [];
   for (const arg of args) {
@@ -139,7 +146,9 @@ export function resolveMapping(
   for (const [column, to] of Object.entries(overrides)) {
     const index = findColumn(headers, column);
     if (index < 0) {
-      problems.push(`map "${column}": no such column (columns: ${headers.map((h) => `"${h}"`).join(', ')})`);
+      problems.push(
+        `map "${column}": no such column (columns: ${headers.map((h) => `"${h}"`).join(', ')})`,
+      );
       continue;
     }
     const header = headers[index]!;
@@ -149,7 +158,9 @@ export function resolveMapping(
       target = targetOf(kind, to, TARGETS[kind]);
       if (!target) {
         const known = FIELDS[kind].filter((f) => !f.derived).map((f) => f.key);
-        problems.push(`map "${column}=${to}": unknown ${kind} field "${to}" (fields: ${known.join(', ')}${keepsTraits(kind) ? ', traits.<key>' : ''})`);
+        problems.push(
+          `map "${column}=${to}": unknown ${kind} field "${to}" (fields: ${known.join(', ')}${keepsTraits(kind) ? ', traits.<key>' : ''})`,
+        );
         continue;
       }
     }
@@ -164,11 +175,14 @@ export function resolveMapping(
   const columns: ColumnPlan[] = headers.map((header, index) => {
     const explicit = chosen.get(index);
     if (explicit) return explicit;
-    if (header.trim() === '') return { index, header, target: { kind: 'ignore', reason: 'no header' }, source: 'auto' };
+    if (header.trim() === '')
+      return { index, header, target: { kind: 'ignore', reason: 'no header' }, source: 'auto' };
     let target = targetOf(kind, header, HEADERS[kind]);
     let key = target ? targetKey(target) : null;
     if (target && key && taken.has(key)) {
-      warnings.push(`"${header}" also looks like ${key.slice(2)}, which "${taken.get(key)}" already fills`);
+      warnings.push(
+        `"${header}" also looks like ${key.slice(2)}, which "${taken.get(key)}" already fills`,
+      );
       target = null;
     }
     if (!target) {
@@ -185,7 +199,9 @@ export function resolveMapping(
     return { index, header, target, source: 'auto' };
   });
   if (taken.has('f:mrr') && taken.has('f:arr') && kind === 'subscriptions') {
-    problems.push(`map: both "${taken.get('f:mrr')}" (MRR) and "${taken.get('f:arr')}" (ARR) are mapped; ignore one with --map "${taken.get('f:arr')}="`);
+    problems.push(
+      `map: both "${taken.get('f:mrr')}" (MRR) and "${taken.get('f:arr')}" (ARR) are mapped; ignore one with --map "${taken.get('f:arr')}="`,
+    );
   }
   return { columns, problems, warnings };
 }

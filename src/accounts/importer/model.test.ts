@@ -15,7 +15,9 @@ describe('import status and reasons', () => {
     r.badRows = 1;
     r.errors = [{ line: 3, column: 'Stage', value: 'x', reason: 'not a lifecycle stage' }];
     expect(statusOf(r)).toBe('invalid');
-    expect(blockingReason(r)).toBe('1 bad row (first: line 3, column "Stage": not a lifecycle stage); nothing was written');
+    expect(blockingReason(r)).toBe(
+      '1 bad row (first: line 3, column "Stage": not a lifecycle stage); nothing was written',
+    );
     r.needsInput = [{ column: 'Since', reason: 'ambiguous', choices: ['d/m/yyyy', 'm/d/yyyy'] }];
     expect(statusOf(r)).toBe('needs_input');
     r.problems = ['map "X=y": unknown accounts field "y"'];
@@ -32,7 +34,13 @@ describe('import status and reasons', () => {
   });
 
   it('prints every kept bad row with its line, column, value and reason', () => {
-    const r = { ...emptyReport('accounts', 'a.csv'), rows: 3, badRows: 1, errorCount: 1, errors: [{ line: 4, column: 'Tier', value: 'platinum', reason: 'not a segment' }] };
+    const r = {
+      ...emptyReport('accounts', 'a.csv'),
+      rows: 3,
+      badRows: 1,
+      errorCount: 1,
+      errors: [{ line: 4, column: 'Tier', value: 'platinum', reason: 'not a segment' }],
+    };
     const text = formatReport(r, 'invalid', null);
     expect(text).toContain('Import of accounts from a.csv: 3 rows, comma-separated, UTF-8');
     expect(text).toContain('  line 4, column "Tier": "platinum" not a segment');
@@ -42,23 +50,35 @@ describe('import status and reasons', () => {
 describe('the key set', () => {
   it('remembers the first line of every key, per kind of key', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(NS.crm, NS.billing), fc.string({ maxLength: 6 })), { maxLength: 300 }), (keys) => {
-        const set = new KeySet(4);
-        const first = new Map<string, number>();
-        keys.forEach(([ns, key], i) => {
-          const prev = set.claim(ns, key, i + 1);
-          const id = `${ns}:${key}`;
-          expect(prev).toBe(first.get(id) ?? null);
-          if (!first.has(id)) first.set(id, i + 1);
-        });
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(NS.crm, NS.billing), fc.string({ maxLength: 6 })), {
+          maxLength: 300,
+        }),
+        (keys) => {
+          const set = new KeySet(4);
+          const first = new Map<string, number>();
+          keys.forEach(([ns, key], i) => {
+            const prev = set.claim(ns, key, i + 1);
+            const id = `${ns}:${key}`;
+            expect(prev).toBe(first.get(id) ?? null);
+            if (!first.has(id)) first.set(id, i + 1);
+          });
+        },
+      ),
     );
   });
 
-  it('takes all of a row\'s keys or none', () => {
+  it("takes all of a row's keys or none", () => {
     const set = new KeySet();
     expect(claimAll(set, [{ ns: NS.crm, key: 'A', field: 'crmId', value: 'A' }], 2)).toBeNull();
-    const clash = claimAll(set, [{ ns: NS.billing, key: 'B', field: 'billingId', value: 'B' }, { ns: NS.crm, key: 'A', field: 'crmId', value: 'A' }], 3);
+    const clash = claimAll(
+      set,
+      [
+        { ns: NS.billing, key: 'B', field: 'billingId', value: 'B' },
+        { ns: NS.crm, key: 'A', field: 'crmId', value: 'A' },
+      ],
+      3,
+    );
     expect(clash).toMatchObject({ field: 'crmId', line: 2 });
     expect(set.get(NS.billing, 'B')).toBeNull();
   });

@@ -106,14 +106,18 @@ export class IssueSink {
   }
 }
 
-export function statusOf(r: Pick<ImportReport, 'problems' | 'needsInput' | 'errorCount'>): Exclude<ImportStatus, 'applied'> {
+export function statusOf(
+  r: Pick<ImportReport, 'problems' | 'needsInput' | 'errorCount'>,
+): Exclude<ImportStatus, 'applied'> {
   if (r.problems.length) return 'invalid';
   if (r.needsInput.length) return 'needs_input';
   return r.errorCount > 0 ? 'invalid' : 'dry_run';
 }
 
 /** One line saying why an import cannot go ahead, for CLI exits and API errors. */
-export function blockingReason(r: Pick<ImportReport, 'problems' | 'needsInput' | 'errorCount' | 'badRows' | 'errors'>): string | null {
+export function blockingReason(
+  r: Pick<ImportReport, 'problems' | 'needsInput' | 'errorCount' | 'badRows' | 'errors'>,
+): string | null {
   if (r.problems.length) return r.problems[0]!;
   if (r.needsInput.length) {
     const n = r.needsInput[0]!;
@@ -121,7 +125,9 @@ export function blockingReason(r: Pick<ImportReport, 'problems' | 'needsInput' |
   }
   if (r.errorCount > 0) {
     const first = r.errors[0];
-    const where = first ? ` (first: line ${first.line}${first.column ? `, column "${first.column}"` : ''}: ${first.reason})` : '';
+    const where = first
+      ? ` (first: line ${first.line}${first.column ? `, column "${first.column}"` : ''}: ${first.reason})`
+      : '';
     const rows = Math.max(r.badRows, 1);
     return `${rows} bad ${rows === 1 ? 'row' : 'rows'}${where}; nothing was written`;
   }

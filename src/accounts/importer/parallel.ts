@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../core/errors.js';
-import { readBatches, type CsvRecord, type CsvSource, type Encoding, type ReadOptions, type SkippedRecord } from './csv.js';
+import {
+  readBatches,
+  type CsvRecord,
+  type CsvSource,
+  type Encoding,
+  type ReadOptions,
+  type SkippedRecord,
+} from './csv.js';
 
 /**
  * Parsing a large file in a worker thread while the main thread validates and writes the
@@ -35,8 +42,16 @@ export function parsesInWorker(source: CsvSource): boolean {
   return WORKER_AVAILABLE && source.path !== null && source.size >= MIN_WORKER_BYTES;
 }
 
-async function* inWorker(source: CsvSource & { path: string }, opts: ReadOptions): AsyncGenerator<CsvRecord[]> {
-  const input: WorkerInput = { path: source.path, delimiter: opts.delimiter, encoding: opts.encoding, credits: IN_FLIGHT };
+async function* inWorker(
+  source: CsvSource & { path: string },
+  opts: ReadOptions,
+): AsyncGenerator<CsvRecord[]> {
+  const input: WorkerInput = {
+    path: source.path,
+    delimiter: opts.delimiter,
+    encoding: opts.encoding,
+    credits: IN_FLIGHT,
+  };
   const worker = new Worker(WORKER_URL, { workerData: input });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
@@ -63,7 +78,11 @@ async function* inWorker(source: CsvSource & { path: string }, opts: ReadOptions
         yield m.records;
       } else if (m.kind === 'skip') opts.onSkip(m.skip);
       else if (m.kind === 'end') return;
-      else throw new AppError('validation', m.message.startsWith('file:') ? m.message : 'file: cannot be read as CSV');
+      else
+        throw new AppError(
+          'validation',
+          m.message.startsWith('file:') ? m.message : 'file: cannot be read as CSV',
+        );
     }
   } finally {
     worker.removeAllListeners();

@@ -17,11 +17,17 @@ const USERS = ['ana@example.com', 'bo@example.com'];
 
 /** Text as people type it into a CRM: commas, quotes, semicolons, line breaks, accents, formula-ish starts. */
 const text = fc
-  .string({ unit: fc.constantFrom('a', 'Z', ' ', ',', ';', '"', '\n', 'é', '=', '-', '+', '1', '@'), minLength: 1, maxLength: 12 })
+  .string({
+    unit: fc.constantFrom('a', 'Z', ' ', ',', ';', '"', '\n', 'é', '=', '-', '+', '1', '@'),
+    minLength: 1,
+    maxLength: 12,
+  })
   .map((s) => s.trim())
   .filter((s) => s.length > 0);
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-const isoDay = fc.date({ min: new Date('2015-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const isoDay = fc
+  .date({ min: new Date('2015-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 const accountArb = fc.record({
   name: text,
@@ -38,7 +44,12 @@ const accountArb = fc.record({
   archived: fc.boolean(),
   // One type per trait key, as a column has one type.
   traits: fc.record(
-    { tier: fc.constantFrom('gold', 'silver', 'v-2e5'), seats: fc.integer({ min: 0, max: 100_000 }), active: fc.boolean(), note: text.map((t) => `n${t}`) },
+    {
+      tier: fc.constantFrom('gold', 'silver', 'v-2e5'),
+      seats: fc.integer({ min: 0, max: 100_000 }),
+      active: fc.boolean(),
+      note: text.map((t) => `n${t}`),
+    },
     { requiredKeys: [] },
   ),
 });
@@ -55,7 +66,8 @@ const bookArb = fc
   )
   .map((rows) => {
     const seen = new Set<string>();
-    const fresh = (v: string | undefined) => (v === undefined || seen.has(v) ? undefined : (seen.add(v), v));
+    const fresh = (v: string | undefined) =>
+      v === undefined || seen.has(v) ? undefined : (seen.add(v), v);
     return rows.map((r) => ({ ...r.account, crmId: fresh(r.crm), billingId: fresh(r.billing) }));
   });
 
@@ -63,7 +75,8 @@ type Book = typeof bookArb extends fc.Arbitrary<infer T> ? T : never;
 
 async function seedUsers(db: TestDb): Promise<void> {
   const ctx = testCtx(db);
-  for (const email of USERS) await createUser(ctx, { email, name: email.split('@')[0]!, role: 'csm' });
+  for (const email of USERS)
+    await createUser(ctx, { email, name: email.split('@')[0]!, role: 'csm' });
 }
 
 async function loadBook(db: TestDb, book: Book): Promise<void> {
@@ -91,20 +104,34 @@ async function loadBook(db: TestDb, book: Book): Promise<void> {
 
 /** Everything an account record says, with owners by email so two databases compare. */
 async function records(db: TestDb) {
-  const emails = new Map((await db.db.selectFrom('users').select(['id', 'email']).execute()).map((u) => [u.id, u.email]));
+  const emails = new Map(
+    (await db.db.selectFrom('users').select(['id', 'email']).execute()).map((u) => [u.id, u.email]),
+  );
   const rows = await db.db.selectFrom('accounts').selectAll().orderBy('id').execute();
-  return rows.map(({ created_at: _c, updated_at: _u, stage_changed_at: _s, archived_at, owner_id, traits, mrr_minor, ...rest }) => ({
-    ...rest,
-    mrr_minor: Number(mrr_minor),
-    owner: owner_id ? emails.get(owner_id) : null,
-    archived: archived_at !== null,
-    traits: JSON.parse(traits) as unknown,
-  }));
+  return rows.map(
+    ({
+      created_at: _c,
+      updated_at: _u,
+      stage_changed_at: _s,
+      archived_at,
+      owner_id,
+      traits,
+      mrr_minor,
+      ...rest
+    }) => ({
+      ...rest,
+      mrr_minor: Number(mrr_minor),
+      owner: owner_id ? emails.get(owner_id) : null,
+      archived: archived_at !== null,
+      traits: JSON.parse(traits) as unknown,
+    }),
+  );
 }
 
 async function exportText(db: TestDb): Promise<string> {
   let out = '';
-  for await (const chunk of await exportAccounts(testCtx(db), { includeArchived: true })) out += chunk;
+  for await (const chunk of await exportAccounts(testCtx(db), { includeArchived: true }))
+    out += chunk;
   return out;
 }
 
@@ -136,9 +163,27 @@ for (const dialect of testDialects()) {
       );
     });
 
-    const HEADER = ['Name', 'CRM ID', 'Segment', 'Stage', 'Owner', 'Currency', 'Churned On', 'Archived'];
+    const HEADER = [
+      'Name',
+      'CRM ID',
+      'Segment',
+      'Stage',
+      'Owner',
+      'Currency',
+      'Churned On',
+      'Archived',
+    ];
     const fileRows = (book: Book) =>
-      book.map((a, i) => [a.name, a.crmId ?? `gen-${i}`, a.segment, a.stage, a.owner ?? '', a.currency, a.churnedOn ?? '', a.archived ? 'TRUE' : 'false']);
+      book.map((a, i) => [
+        a.name,
+        a.crmId ?? `gen-${i}`,
+        a.segment,
+        a.stage,
+        a.owner ?? '',
+        a.currency,
+        a.churnedOn ?? '',
+        a.archived ? 'TRUE' : 'false',
+      ]);
     const CORRUPT: Record<string, string> = {
       Segment: 'gigantic',
       Stage: 'asleep',
@@ -162,7 +207,10 @@ for (const dialect of testDialects()) {
               await seedUsers(db);
               // Part of the file updates accounts that exist already.
               const seeded = seedPick % (book.length + 1);
-              await loadBook(db, book.slice(0, seeded).map((a, i) => ({ ...a, crmId: a.crmId ?? `gen-${i}` })));
+              await loadBook(
+                db,
+                book.slice(0, seeded).map((a, i) => ({ ...a, crmId: a.crmId ?? `gen-${i}` })),
+              );
               const rows = fileRows(book);
               const row = rowPick % rows.length;
               const col = HEADER.indexOf(column);
@@ -173,10 +221,20 @@ for (const dialect of testDialects()) {
                 rows[row]![col] = CORRUPT[column]!;
               }
               // Names may span lines: the issue must name the line the record starts on.
-              const lineOf = (k: number) => 2 + rows.slice(0, k).reduce((n, r) => n + (csvLine(r).match(/\r\n|\r|\n/g) ?? []).length, 0);
+              const lineOf = (k: number) =>
+                2 +
+                rows
+                  .slice(0, k)
+                  .reduce((n, r) => n + (csvLine(r).match(/\r\n|\r|\n/g) ?? []).length, 0);
               // A duplicated CRM id is reported on the later of the two rows.
-              const line = column === 'CRM ID' ? Math.max(lineOf(row), lineOf((row + 1) % rows.length)) : lineOf(row);
-              const file = files.write('corrupt.csv', csvLine(HEADER) + rows.map((r) => csvLine(r)).join(''));
+              const line =
+                column === 'CRM ID'
+                  ? Math.max(lineOf(row), lineOf((row + 1) % rows.length))
+                  : lineOf(row);
+              const file = files.write(
+                'corrupt.csv',
+                csvLine(HEADER) + rows.map((r) => csvLine(r)).join(''),
+              );
               const before = await snapshot(db.db);
               const dry = await importFile(testCtx(db), 'accounts', file, { dryRun: true });
               if (column === 'Name' && row < seeded) {
@@ -205,20 +263,53 @@ for (const dialect of testDialects()) {
           try {
             await seedUsers(db);
             const rows = book.map((a) => [
-              a.name, a.crmId ?? '', a.billingId ?? '', a.domain ?? '', a.segment, a.stage, a.owner ?? '', a.currency, a.churnedOn ?? '',
-              a.traits.tier ?? '', a.traits.seats ?? '', a.traits.active ?? '',
+              a.name,
+              a.crmId ?? '',
+              a.billingId ?? '',
+              a.domain ?? '',
+              a.segment,
+              a.stage,
+              a.owner ?? '',
+              a.currency,
+              a.churnedOn ?? '',
+              a.traits.tier ?? '',
+              a.traits.seats ?? '',
+              a.traits.active ?? '',
             ]);
-            const header = ['Name', 'CRM ID', 'Billing ID', 'Domain', 'Segment', 'Stage', 'Owner', 'Currency', 'Churned On', 'Tier Name', 'Seats', 'Active'];
-            const file = files.write('twice.csv', csvLine(header) + rows.map((r) => csvLine(r)).join(''));
+            const header = [
+              'Name',
+              'CRM ID',
+              'Billing ID',
+              'Domain',
+              'Segment',
+              'Stage',
+              'Owner',
+              'Currency',
+              'Churned On',
+              'Tier Name',
+              'Seats',
+              'Active',
+            ];
+            const file = files.write(
+              'twice.csv',
+              csvLine(header) + rows.map((r) => csvLine(r)).join(''),
+            );
             const first = await importFile(testCtx(db), 'accounts', file);
             if (first.status !== 'applied') {
               // Rows without ids that share a domain (or, without one, a name) are ambiguous.
-              expect(first.report.errors.every((e) => e.column === 'Domain' || e.column === 'Name')).toBe(true);
+              expect(
+                first.report.errors.every((e) => e.column === 'Domain' || e.column === 'Name'),
+              ).toBe(true);
               return;
             }
             const before = await snapshot(db.db);
             const second = await importFile(testCtx(db), 'accounts', file);
-            expect(second.report).toMatchObject({ created: 0, updated: 0, unchanged: book.length, errorCount: 0 });
+            expect(second.report).toMatchObject({
+              created: 0,
+              updated: 0,
+              unchanged: book.length,
+              errorCount: 0,
+            });
             expect({ ...(await snapshot(db.db)), imports: [] }).toEqual({ ...before, imports: [] });
           } finally {
             await db.destroy();

@@ -22,7 +22,9 @@ export function accountRef(r: ConvertedRow): AccountRef {
 
 const hasIdRef = (r: AccountRef) => Boolean(r.accountId || r.accountCrmId || r.accountBillingId);
 
-export type RefResult = { ok: true; account: AccountRow | null } | { ok: false; column: string; value: string; reason: string };
+export type RefResult =
+  | { ok: true; account: AccountRow | null }
+  | { ok: false; column: string; value: string; reason: string };
 
 export interface RefResolver {
   resolve(ref: AccountRef): RefResult;
@@ -35,8 +37,18 @@ export interface RefResolver {
  * not know falls through to the external ids, which is what makes re-imports portable.
  * Without any id, a unique account name will do.
  */
-export async function resolveAccounts(env: PassEnv, refs: AccountRef[], extraIds: string[] = []): Promise<RefResolver> {
-  const keys: store.AccountKeys = { ids: [...extraIds], crmIds: [], billingIds: [], domains: [], names: [] };
+export async function resolveAccounts(
+  env: PassEnv,
+  refs: AccountRef[],
+  extraIds: string[] = [],
+): Promise<RefResolver> {
+  const keys: store.AccountKeys = {
+    ids: [...extraIds],
+    crmIds: [],
+    billingIds: [],
+    domains: [],
+    names: [],
+  };
   for (const r of refs) {
     if (r.accountId) keys.ids.push(r.accountId);
     if (r.accountCrmId) keys.crmIds.push(r.accountCrmId);
@@ -61,8 +73,20 @@ export async function resolveAccounts(env: PassEnv, refs: AccountRef[], extraIds
         // Two references that name different accounts are a mistake in the file.
         const crm = ref.accountCrmId ? byCrm.get(ref.accountCrmId) : undefined;
         const billing = ref.accountBillingId ? byBilling.get(ref.accountBillingId) : undefined;
-        if (crm && crm.id !== found.id) return { ok: false, column: col('accountCrmId'), value: ref.accountCrmId!, reason: `names account ${crm.id}, but another column names ${found.id}` };
-        if (billing && billing.id !== found.id) return { ok: false, column: col('accountBillingId'), value: ref.accountBillingId!, reason: `names account ${billing.id}, but another column names ${found.id}` };
+        if (crm && crm.id !== found.id)
+          return {
+            ok: false,
+            column: col('accountCrmId'),
+            value: ref.accountCrmId!,
+            reason: `names account ${crm.id}, but another column names ${found.id}`,
+          };
+        if (billing && billing.id !== found.id)
+          return {
+            ok: false,
+            column: col('accountBillingId'),
+            value: ref.accountBillingId!,
+            reason: `names account ${billing.id}, but another column names ${found.id}`,
+          };
         return { ok: true, account: found };
       }
       if (!hasIdRef(ref)) {
@@ -73,7 +97,9 @@ export async function resolveAccounts(env: PassEnv, refs: AccountRef[], extraIds
           ok: false,
           column: col('accountName'),
           value: ref.accountName,
-          reason: named.length ? `${named.length} accounts have this name; add an account CRM ID column` : 'no account has this name',
+          reason: named.length
+            ? `${named.length} accounts have this name; add an account CRM ID column`
+            : 'no account has this name',
         };
       }
       const [key, value, what] = ref.accountCrmId

@@ -51,11 +51,25 @@ for (const dialect of testDialects()) {
     it('updates a contact matched by email and records that a champion left', async () => {
       const ctx = testCtx(db);
       const acme = await createAccount(ctx, { name: 'Acme', crmId: 'SF-1' });
-      await importFile(ctx, 'contacts', files.write('c1.csv', 'Account CRM ID,Name,Email,Roles\nSF-1,Ana,ana@acme.com,champion\n'));
-      const r = await importFile(ctx, 'contacts', files.write('c2.csv', 'Account CRM ID,Email,Left On,Left Reason\nSF-1,ana@acme.com,2026-01-10,new job\n'));
+      await importFile(
+        ctx,
+        'contacts',
+        files.write('c1.csv', 'Account CRM ID,Name,Email,Roles\nSF-1,Ana,ana@acme.com,champion\n'),
+      );
+      const r = await importFile(
+        ctx,
+        'contacts',
+        files.write(
+          'c2.csv',
+          'Account CRM ID,Email,Left On,Left Reason\nSF-1,ana@acme.com,2026-01-10,new job\n',
+        ),
+      );
       expect(r.report).toMatchObject({ updated: 1, errorCount: 0 });
       const entries = (await listTimeline(ctx, acme.id, { limit: 50 })).items;
-      expect(entries.find((e) => e.kind === 'contact_left')).toMatchObject({ title: 'Champion left: Ana', occurredAt: '2026-01-10T00:00:00.000Z' });
+      expect(entries.find((e) => e.kind === 'contact_left')).toMatchObject({
+        title: 'Champion left: Ana',
+        occurredAt: '2026-01-10T00:00:00.000Z',
+      });
     });
 
     it('finds the account by its name when a contacts file has no account ids', async () => {
@@ -63,12 +77,24 @@ for (const dialect of testDialects()) {
       const acme = await createAccount(ctx, { name: 'Acme' });
       await createAccount(ctx, { name: 'Twin' });
       await createAccount(ctx, { name: 'Twin' });
-      const r = await importFile(ctx, 'contacts', files.write('by-name.csv', 'Company,Name,Email\nAcme,Ana,ana@acme.com\nTwin,Tom,tom@twin.com\nNobody,Nia,nia@x.com\n'), { dryRun: true });
+      const r = await importFile(
+        ctx,
+        'contacts',
+        files.write(
+          'by-name.csv',
+          'Company,Name,Email\nAcme,Ana,ana@acme.com\nTwin,Tom,tom@twin.com\nNobody,Nia,nia@x.com\n',
+        ),
+        { dryRun: true },
+      );
       expect(r.report.errors).toMatchObject([
         { line: 3, column: 'Company', reason: expect.stringMatching(/2 accounts have this name/) },
         { line: 4, column: 'Company', reason: 'no account has this name' },
       ]);
-      const ok = await importFile(ctx, 'contacts', files.write('by-name-ok.csv', 'Company,Name,Email\nAcme,Ana,ana@acme.com\n'));
+      const ok = await importFile(
+        ctx,
+        'contacts',
+        files.write('by-name-ok.csv', 'Company,Name,Email\nAcme,Ana,ana@acme.com\n'),
+      );
       expect(ok.report.created).toBe(1);
       expect((await listContacts(ctx, { limit: 10, accountId: acme.id })).items).toHaveLength(1);
     });
@@ -79,7 +105,10 @@ for (const dialect of testDialects()) {
       const r = await importFile(
         ctx,
         'contacts',
-        files.write('bad.csv', 'Account CRM ID,Name,Email\nSF-9,Ana,ana@x.com\nSF-1,Bo,bo@x.com\nSF-1,Bo again,BO@x.com\nSF-1,,\n'),
+        files.write(
+          'bad.csv',
+          'Account CRM ID,Name,Email\nSF-9,Ana,ana@x.com\nSF-1,Bo,bo@x.com\nSF-1,Bo again,BO@x.com\nSF-1,,\n',
+        ),
       );
       expect(r.status).toBe('invalid');
       expect(r.report.errors.map((e) => [e.line, e.column])).toEqual([
@@ -100,7 +129,11 @@ for (const dialect of testDialects()) {
       );
       const r = await importFile(ctx, 'subscriptions', file);
       expect(r.report).toMatchObject({ created: 2, errorCount: 0 });
-      expect(await getAccount(ctx, acme.id)).toMatchObject({ mrrMinor: 129950, currency: 'EUR', renewalDate: '2027-01-15' });
+      expect(await getAccount(ctx, acme.id)).toMatchObject({
+        mrrMinor: 129950,
+        currency: 'EUR',
+        renewalDate: '2027-01-15',
+      });
       const moves = await listMovements(ctx, acme.id);
       expect(moves.map((m) => [m.kind, m.effectiveDate, m.mrrDeltaMinor])).toEqual([
         ['new', '2025-01-15', 120050],
@@ -109,12 +142,22 @@ for (const dialect of testDialects()) {
       expect(moves.every((m) => m.source.startsWith('import:imp_'))).toBe(true);
 
       const before = await snapshot(db.db);
-      expect((await importFile(ctx, 'subscriptions', file)).report).toMatchObject({ unchanged: 2, created: 0, updated: 0 });
+      expect((await importFile(ctx, 'subscriptions', file)).report).toMatchObject({
+        unchanged: 2,
+        created: 0,
+        updated: 0,
+      });
       expect({ ...(await snapshot(db.db)), imports: [] }).toEqual({ ...before, imports: [] });
 
       ctx.setNow('2026-02-01T00:00:00.000Z');
-      const change = files.write('change.csv', 'External ID,MRR,Status,Canceled On\nsub_A,1300.50,,\nsub_B,,canceled,2026-01-31\n');
-      expect((await importFile(ctx, 'subscriptions', change)).report).toMatchObject({ updated: 2, errorCount: 0 });
+      const change = files.write(
+        'change.csv',
+        'External ID,MRR,Status,Canceled On\nsub_A,1300.50,,\nsub_B,,canceled,2026-01-31\n',
+      );
+      expect((await importFile(ctx, 'subscriptions', change)).report).toMatchObject({
+        updated: 2,
+        errorCount: 0,
+      });
       const after = await listMovements(ctx, acme.id);
       expect(after.slice(2).map((m) => [m.kind, m.effectiveDate, m.mrrDeltaMinor])).toEqual([
         ['contraction', '2026-01-31', -9900],
@@ -143,7 +186,14 @@ for (const dialect of testDialects()) {
     it('converts ARR to MRR and warns when it is not a whole number of cents', async () => {
       const ctx = testCtx(db);
       const acme = await createAccount(ctx, { name: 'Acme', crmId: 'SF-1' });
-      const r = await importFile(ctx, 'subscriptions', files.write('arr.csv', 'Account CRM ID,Subscription ID,Plan,ARR,Start Date\nSF-1,s1,Pro,"$12,000.00",2025-01-01\nSF-1,s2,Pro,100,2025-01-01\n'));
+      const r = await importFile(
+        ctx,
+        'subscriptions',
+        files.write(
+          'arr.csv',
+          'Account CRM ID,Subscription ID,Plan,ARR,Start Date\nSF-1,s1,Pro,"$12,000.00",2025-01-01\nSF-1,s2,Pro,100,2025-01-01\n',
+        ),
+      );
       expect(r.report.errorCount).toBe(0);
       expect(r.report.warnings.join(' ')).toMatch(/1 ARR values were not divisible by 12/);
       expect((await getAccount(ctx, acme.id)).mrrMinor).toBe(100000 + 833);

@@ -18,7 +18,11 @@ const tags = ['imports'];
 export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (app, opts) => {
   const bodyLimit = opts.uploadLimitBytes ?? loadConfig().importUploadLimitBytes;
   // Encapsulated in this plugin: only the import routes take raw CSV bodies.
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'string', bodyLimit },
+    (_req, body, done) => done(null, body),
+  );
 
   app.post(
     '/api/v1/imports',
@@ -42,13 +46,19 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       const maps = q.map === undefined ? [] : splitMapParam(Array.isArray(q.map) ? q.map : [q.map]);
       const { overrides, problems } = parseMapArgs(maps);
       if (problems.length) {
-        throw new AppError('validation', problems[0]!, { issues: problems.map((message) => ({ path: 'querystring.map', message })) });
+        throw new AppError('validation', problems[0]!, {
+          issues: problems.map((message) => ({ path: 'querystring.map', message })),
+        });
       }
       const view = await service.createImport(ctxOf(req), {
         kind: q.kind,
         content: req.body,
         fileName: q.filename ?? null,
-        options: { mapping: maps.length ? overrides : undefined, dateFormat: q.dateFormat, delimiter: q.delimiter },
+        options: {
+          mapping: maps.length ? overrides : undefined,
+          dateFormat: q.dateFormat,
+          delimiter: q.delimiter,
+        },
       });
       return reply.status(201).send(view);
     },
@@ -56,7 +66,14 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
 
   app.get(
     '/api/v1/imports/:id',
-    { schema: { tags, summary: 'An import and its report', params: IdParams, response: { 200: ImportOut, 404: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'An import and its report',
+        params: IdParams,
+        response: { 200: ImportOut, 404: ErrorOut },
+      },
+    },
     async (req) => service.getImport(ctxOf(req), req.params.id),
   );
 
@@ -77,9 +94,14 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     async (req) => {
       const body = req.body ?? {};
       const mapping = body.mapping
-        ? Object.fromEntries(Object.entries(body.mapping).map(([k, v]) => [k, v === '' || v === '-' ? null : v]))
+        ? Object.fromEntries(
+            Object.entries(body.mapping).map(([k, v]) => [k, v === '' || v === '-' ? null : v]),
+          )
         : undefined;
-      return service.applyImport(ctxOf(req), req.params.id, { mapping, dateFormat: body.dateFormat });
+      return service.applyImport(ctxOf(req), req.params.id, {
+        mapping,
+        dateFormat: body.dateFormat,
+      });
     },
   );
 };

@@ -44,22 +44,55 @@ const ok = (value: CellValue): Converted => ({ ok: true, value });
 const bad = (reason: string): Converted => ({ ok: false, reason });
 
 const STAGE_WORDS: Record<string, string> = {
-  at_risk: 'at_risk', risk: 'at_risk', expansion: 'expanding', renewing: 'renewal', lost: 'churned',
-  canceled: 'churned', cancelled: 'churned', customer: 'active', live: 'active', trial: 'onboarding', implementation: 'onboarding',
+  at_risk: 'at_risk',
+  risk: 'at_risk',
+  expansion: 'expanding',
+  renewing: 'renewal',
+  lost: 'churned',
+  canceled: 'churned',
+  cancelled: 'churned',
+  customer: 'active',
+  live: 'active',
+  trial: 'onboarding',
+  implementation: 'onboarding',
 };
 const STATUS_WORDS: Record<string, string> = {
-  cancelled: 'canceled', trial: 'trialing', in_trial: 'trialing', pastdue: 'past_due', unpaid: 'past_due', ended: 'expired', live: 'active',
+  cancelled: 'canceled',
+  trial: 'trialing',
+  in_trial: 'trialing',
+  pastdue: 'past_due',
+  unpaid: 'past_due',
+  ended: 'expired',
+  live: 'active',
 };
 const FREQUENCY_WORDS: Record<string, string> = {
-  month: 'monthly', mo: 'monthly', m: 'monthly', '1_month': 'monthly',
-  quarter: 'quarterly', q: 'quarterly', '3_months': 'quarterly',
-  year: 'annual', yearly: 'annual', annually: 'annual', yr: 'annual', y: 'annual', '12_months': 'annual', '1_year': 'annual',
-  multiyear: 'multi_year', '2_years': 'multi_year', '3_years': 'multi_year',
+  month: 'monthly',
+  mo: 'monthly',
+  m: 'monthly',
+  '1_month': 'monthly',
+  quarter: 'quarterly',
+  q: 'quarterly',
+  '3_months': 'quarterly',
+  year: 'annual',
+  yearly: 'annual',
+  annually: 'annual',
+  yr: 'annual',
+  y: 'annual',
+  '12_months': 'annual',
+  '1_year': 'annual',
+  multiyear: 'multi_year',
+  '2_years': 'multi_year',
+  '3_years': 'multi_year',
 };
 
 const Email = z.email();
 
-function oneOf(v: string, allowed: readonly string[], words: Record<string, string>, what: string): Converted {
+function oneOf(
+  v: string,
+  allowed: readonly string[],
+  words: Record<string, string>,
+  what: string,
+): Converted {
   const k = enumKey(v);
   const key = allowed.includes(k) ? k : words[k];
   return key ? ok(key) : bad(`not a ${what} (expected one of ${allowed.join(', ')})`);
@@ -71,7 +104,12 @@ function dateValue(v: string, d: DateDecision | undefined, instant: boolean): Co
   return ok(instant ? toInstant(r.date, r.time) : r.date);
 }
 
-export function convertField(f: FieldDef, v: string, date: DateDecision | undefined, lookups: Lookups): Converted {
+export function convertField(
+  f: FieldDef,
+  v: string,
+  date: DateDecision | undefined,
+  lookups: Lookups,
+): Converted {
   if (f.max !== undefined && v.length > f.max) return bad(`longer than ${f.max} characters`);
   switch (f.type) {
     case 'text':
@@ -94,14 +132,20 @@ export function convertField(f: FieldDef, v: string, date: DateDecision | undefi
       return n === null ? bad('not a whole number') : ok(n);
     }
     case 'money':
-      return parseMoney(v, 'USD') === null && parseMoney(v, 'KWD') === null ? bad('not an amount of money') : ok({ money: v });
+      return parseMoney(v, 'USD') === null && parseMoney(v, 'KWD') === null
+        ? bad('not an amount of money')
+        : ok({ money: v });
     case 'currency':
-      return /^[A-Za-z]{3}$/.test(v) ? ok(v.toUpperCase()) : bad('not an ISO currency code such as USD');
+      return /^[A-Za-z]{3}$/.test(v)
+        ? ok(v.toUpperCase())
+        : bad('not an ISO currency code such as USD');
     case 'stage':
       return oneOf(v, STAGES, STAGE_WORDS, 'lifecycle stage');
     case 'segment': {
       const s = normaliseSegment(v);
-      return lookups.segments.includes(s) ? ok(s) : bad(`not a segment (expected one of ${lookups.segments.join(', ')})`);
+      return lookups.segments.includes(s)
+        ? ok(s)
+        : bad(`not a segment (expected one of ${lookups.segments.join(', ')})`);
     }
     case 'owner': {
       const id = lookups.users.get(v.toLowerCase()) ?? lookups.users.get(v);
@@ -118,7 +162,8 @@ export function convertField(f: FieldDef, v: string, date: DateDecision | undefi
       for (const part of v.split(/[,;|]/)) {
         const k = enumKey(part);
         if (k === '') continue;
-        if (!(CONTACT_ROLES as readonly string[]).includes(k)) return bad(`unknown role "${part.trim()}" (roles: ${CONTACT_ROLES.join(', ')})`);
+        if (!(CONTACT_ROLES as readonly string[]).includes(k))
+          return bad(`unknown role "${part.trim()}" (roles: ${CONTACT_ROLES.join(', ')})`);
         if (!roles.includes(k)) roles.push(k);
       }
       return ok(roles);
@@ -126,7 +171,11 @@ export function convertField(f: FieldDef, v: string, date: DateDecision | undefi
   }
 }
 
-function traitValue(type: string, v: string, date: DateDecision | undefined): { ok: true; value: unknown } | { ok: false; reason: string } {
+function traitValue(
+  type: string,
+  v: string,
+  date: DateDecision | undefined,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
   switch (type) {
     case 'boolean':
       return { ok: true, value: parseBoolean(v) };
@@ -162,7 +211,12 @@ export function convertRecord(
   for (let i = a.headers.length; i < rec.cells.length; i++) {
     const v = cleanCell(rec.cells[i]);
     if (v !== '') {
-      report({ line: rec.line, column: `(column ${i + 1})`, value: v, reason: `more cells than the ${a.headers.length} header columns` });
+      report({
+        line: rec.line,
+        column: `(column ${i + 1})`,
+        value: v,
+        reason: `more cells than the ${a.headers.length} header columns`,
+      });
       good = false;
     }
   }

@@ -11,12 +11,20 @@ export const DateFormatSchema = z.enum(DATE_FORMATS);
 export const CreateImportQuery = z
   .object({
     kind: ImportKindSchema,
-    dateFormat: DateFormatSchema.optional().describe('day/month order for dates the file leaves ambiguous'),
+    dateFormat: DateFormatSchema.optional().describe(
+      'day/month order for dates the file leaves ambiguous',
+    ),
     map: z
       .union([z.string(), z.array(z.string())])
       .optional()
-      .describe('column=field overrides, repeatable or comma-separated; "column=" ignores a column'),
-    delimiter: z.string().max(9).optional().describe('force the delimiter: "," ";" or "tab" (detected otherwise)'),
+      .describe(
+        'column=field overrides, repeatable or comma-separated; "column=" ignores a column',
+      ),
+    delimiter: z
+      .string()
+      .max(9)
+      .optional()
+      .describe('force the delimiter: "," ";" or "tab" (detected otherwise)'),
     filename: z.string().max(255).optional(),
   })
   .strict();
@@ -28,13 +36,17 @@ export const ApplyImportBody = z
     mapping: z
       .record(z.string(), z.string().nullable())
       .optional()
-      .describe('column → field; null or "" ignores the column; replaces the mapping given at upload'),
+      .describe(
+        'column → field; null or "" ignores the column; replaces the mapping given at upload',
+      ),
     dateFormat: DateFormatSchema.optional(),
   })
   .strict()
   .meta({ id: 'ApplyImport' });
 
-const RowIssueOut = z.object({ line: z.number().int(), column: z.string(), value: z.string(), reason: z.string() }).meta({ id: 'ImportRowIssue' });
+const RowIssueOut = z
+  .object({ line: z.number().int(), column: z.string(), value: z.string(), reason: z.string() })
+  .meta({ id: 'ImportRowIssue' });
 
 export const ImportReportOut = z
   .object({
@@ -57,12 +69,18 @@ export const ImportReportOut = z
       }),
     ),
     traits: z.array(z.string()),
-    needsInput: z.array(z.object({ column: z.string(), reason: z.string(), choices: z.array(z.string()) })),
+    needsInput: z.array(
+      z.object({ column: z.string(), reason: z.string(), choices: z.array(z.string()) }),
+    ),
     problems: z.array(z.string()),
     warnings: z.array(z.string()),
     badRows: z.number().int(),
     errorCount: z.number().int(),
-    errors: z.array(RowIssueOut).describe('every bad cell with its line (the line the record starts on) and column; capped at 10,000'),
+    errors: z
+      .array(RowIssueOut)
+      .describe(
+        'every bad cell with its line (the line the record starts on) and column; capped at 10,000',
+      ),
     errorsTruncated: z.boolean(),
   })
   .meta({ id: 'ImportReport' });

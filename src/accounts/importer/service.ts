@@ -10,7 +10,14 @@ import { contactsHandler } from './contacts.js';
 import { fileSource, textSource, type CsvSource } from './csv.js';
 import { runPass, SpeculationFailed, type HandlerFactory } from './engine.js';
 import type { ImportKind } from './fields.js';
-import { blockingReason, emptyReport, statusOf, type ImportOptions, type ImportReport, type ImportStatus } from './model.js';
+import {
+  blockingReason,
+  emptyReport,
+  statusOf,
+  type ImportOptions,
+  type ImportReport,
+  type ImportStatus,
+} from './model.js';
 import * as store from './store.js';
 import { subscriptionsHandler } from './subscriptions.js';
 
@@ -87,7 +94,10 @@ async function withAnalysis<T>(
 ): Promise<{ analysis: Analysis; result: T | null }> {
   const onProgress = progress(opts, 'reading', source);
   if (speculate) {
-    const sample = await analyze(kind, source, opts, { sampleRows: opts.sampleRows ?? SAMPLE_ROWS, onProgress });
+    const sample = await analyze(kind, source, opts, {
+      sampleRows: opts.sampleRows ?? SAMPLE_ROWS,
+      onProgress,
+    });
     if (sample.problems.length) return { analysis: sample, result: null };
     if (!sample.needsInput.length) {
       try {
@@ -103,10 +113,20 @@ async function withAnalysis<T>(
 }
 
 /** Check every row against the database without writing. */
-async function check(ctx: Ctx, kind: ImportKind, source: CsvSource, opts: RunOptions): Promise<ImportReport> {
+async function check(
+  ctx: Ctx,
+  kind: ImportKind,
+  source: CsvSource,
+  opts: RunOptions,
+): Promise<ImportReport> {
   const { analysis, result } = await withAnalysis(kind, source, opts, true, (a) =>
     mapped(() =>
-      runPass(ctx, ctx.db, source, a, HANDLERS[kind], { mode: 'check', importId: 'dry-run', maxErrors: opts.maxErrors, onProgress: progress(opts, 'checking', source) }),
+      runPass(ctx, ctx.db, source, a, HANDLERS[kind], {
+        mode: 'check',
+        importId: 'dry-run',
+        maxErrors: opts.maxErrors,
+        onProgress: progress(opts, 'checking', source),
+      }),
     ),
   );
   if (!result) return analysisReport(analysis);
@@ -130,12 +150,19 @@ async function applyInTx(
   return mapped(() =>
     inTx(ctx.db, async (trx) => {
       await before(trx);
-      const report = await runPass({ ...ctx, db: trx }, trx, source, analysis, HANDLERS[analysis.kind], {
-        mode: 'apply',
-        importId,
-        maxErrors: opts.maxErrors,
-        onProgress: progress(opts, 'applying', source),
-      });
+      const report = await runPass(
+        { ...ctx, db: trx },
+        trx,
+        source,
+        analysis,
+        HANDLERS[analysis.kind],
+        {
+          mode: 'apply',
+          importId,
+          maxErrors: opts.maxErrors,
+          onProgress: progress(opts, 'applying', source),
+        },
+      );
       report.warnings = [...new Set(report.warnings)];
       if (report.errorCount > 0) throw new ImportRejected(report);
       await after(trx, report);
@@ -170,33 +197,46 @@ export async function importFile(
     return { id: null, status: statusOf(report), report };
   }
   const id = newId('imp', ctx.now().getTime());
-  const options: ImportOptions = { mapping: opts.mapping, dateFormat: opts.dateFormat, delimiter: opts.delimiter };
+  const options: ImportOptions = {
+    mapping: opts.mapping,
+    dateFormat: opts.dateFormat,
+    delimiter: opts.delimiter,
+  };
   try {
     // The apply checks every row exactly as a dry run does and rolls back on any bad one,
     // so checking first would only read a large file one more time.
-    const { analysis, result } = await withAnalysis(kind, source, opts, !ctx.db.isTransaction, (a) =>
-      applyInTx(
-        ctx,
-        source,
-        a,
-        id,
-        opts,
-        (trx) =>
-          store.insertImport(trx, {
-            id,
-            kind,
-            status: 'applied',
-            filename: source.name,
-            // Files imported from disk are not copied into the database.
-            content: '',
-            options: JSON.stringify(options),
-            report: '{}',
-            actor: actorLabel(ctx.actor),
-            created_at: ctx.now().toISOString(),
-            applied_at: null,
-          }),
-        (trx, r) => store.updateImport(trx, id, { report: JSON.stringify(r), applied_at: ctx.now().toISOString() }),
-      ),
+    const { analysis, result } = await withAnalysis(
+      kind,
+      source,
+      opts,
+      !ctx.db.isTransaction,
+      (a) =>
+        applyInTx(
+          ctx,
+          source,
+          a,
+          id,
+          opts,
+          (trx) =>
+            store.insertImport(trx, {
+              id,
+              kind,
+              status: 'applied',
+              filename: source.name,
+              // Files imported from disk are not copied into the database.
+              content: '',
+              options: JSON.stringify(options),
+              report: '{}',
+              actor: actorLabel(ctx.actor),
+              created_at: ctx.now().toISOString(),
+              applied_at: null,
+            }),
+          (trx, r) =>
+            store.updateImport(trx, id, {
+              report: JSON.stringify(r),
+              applied_at: ctx.now().toISOString(),
+            }),
+        ),
     );
     if (!result) {
       const report = analysisReport(analysis);
@@ -229,7 +269,12 @@ export async function createImport(
 ): Promise<ImportView> {
   ctx.can('import');
   const options = input.options ?? {};
-  const report = await check(ctx, input.kind, textSource(input.content, input.fileName ?? null), options);
+  const report = await check(
+    ctx,
+    input.kind,
+    textSource(input.content, input.fileName ?? null),
+    options,
+  );
   const row = {
     id: newId('imp', ctx.now().getTime()),
     kind: input.kind,
@@ -273,32 +318,65 @@ function rejection(id: string, report: ImportReport): AppError {
  * Apply a stored upload, all or nothing. `overrides` replace the stored mapping or date
  * format (e.g. after a needs_input dry run). Applying twice is a conflict.
  */
-export async function applyImport(ctx: Ctx, id: string, overrides: ImportOptions = {}, opts: RunOptions = {}): Promise<ImportView> {
+export async function applyImport(
+  ctx: Ctx,
+  id: string,
+  overrides: ImportOptions = {},
+  opts: RunOptions = {},
+): Promise<ImportView> {
   ctx.can('import');
   const stored = await mapped(() => store.getImportForApply(ctx.db, ctx.dialect, id));
   if (!stored) throw notFound('import', id);
-  if (stored.status === 'applied') throw new AppError('conflict', `import ${id} was already applied at ${stored.applied_at}`, { importId: id });
-  const options: ImportOptions = { ...(parseJsonObject(stored.options) as ImportOptions), ...stripUndefined(overrides) };
+  if (stored.status === 'applied')
+    throw new AppError('conflict', `import ${id} was already applied at ${stored.applied_at}`, {
+      importId: id,
+    });
+  const options: ImportOptions = {
+    ...(parseJsonObject(stored.options) as ImportOptions),
+    ...stripUndefined(overrides),
+  };
   const source = textSource(stored.content, stored.filename);
   const kind = stored.kind as ImportKind;
   const save = (status: ImportStatus, report: ImportReport) =>
-    mapped(() => store.updateImport(ctx.db, id, { status, report: JSON.stringify(report), options: JSON.stringify(options) }));
+    mapped(() =>
+      store.updateImport(ctx.db, id, {
+        status,
+        report: JSON.stringify(report),
+        options: JSON.stringify(options),
+      }),
+    );
   const appliedAt = ctx.now().toISOString();
   try {
-    const { analysis, result } = await withAnalysis(kind, source, { ...opts, ...options }, !ctx.db.isTransaction, (a) =>
-      applyInTx(
-        ctx,
-        source,
-        a,
-        id,
-        opts,
-        async (trx) => {
-          // Re-read under the transaction (locked on PostgreSQL) so two applies cannot both run.
-          const current = await store.getImportForApply(trx, ctx.dialect, id);
-          if (current?.status === 'applied') throw new AppError('conflict', `import ${id} was already applied at ${current.applied_at}`, { importId: id });
-        },
-        (trx, r) => store.updateImport(trx, id, { status: 'applied', report: JSON.stringify(r), options: JSON.stringify(options), applied_at: appliedAt }),
-      ),
+    const { analysis, result } = await withAnalysis(
+      kind,
+      source,
+      { ...opts, ...options },
+      !ctx.db.isTransaction,
+      (a) =>
+        applyInTx(
+          ctx,
+          source,
+          a,
+          id,
+          opts,
+          async (trx) => {
+            // Re-read under the transaction (locked on PostgreSQL) so two applies cannot both run.
+            const current = await store.getImportForApply(trx, ctx.dialect, id);
+            if (current?.status === 'applied')
+              throw new AppError(
+                'conflict',
+                `import ${id} was already applied at ${current.applied_at}`,
+                { importId: id },
+              );
+          },
+          (trx, r) =>
+            store.updateImport(trx, id, {
+              status: 'applied',
+              report: JSON.stringify(r),
+              options: JSON.stringify(options),
+              applied_at: appliedAt,
+            }),
+        ),
     );
     if (!result) {
       const report = analysisReport(analysis);
@@ -316,4 +394,3 @@ export async function applyImport(ctx: Ctx, id: string, overrides: ImportOptions
 function stripUndefined(o: ImportOptions): ImportOptions {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ImportOptions;
 }
-

@@ -1,6 +1,12 @@
 import { CompiledQuery } from 'kysely';
 import type { Dialect, Executor } from '../../db/database.js';
-import type { AccountRow, ContactRow, Database, ImportRow, SubscriptionRow } from '../../db/schema.js';
+import type {
+  AccountRow,
+  ContactRow,
+  Database,
+  ImportRow,
+  SubscriptionRow,
+} from '../../db/schema.js';
 
 /** The importer's SQL: the imports table, batched lookups, and multi-row writes. */
 
@@ -24,11 +30,18 @@ function cached(key: string, build: () => string): string {
 const quote = (c: string) => `"${c}"`;
 
 function upsertClause(update?: readonly string[]): string {
-  return update ? ` on conflict ("id") do update set ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}` : '';
+  return update
+    ? ` on conflict ("id") do update set ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`
+    : '';
 }
 
 /** PostgreSQL: a plain multi-row VALUES list with $n parameters. */
-function valuesSql(table: string, columns: readonly string[], rows: number, update?: readonly string[]): string {
+function valuesSql(
+  table: string,
+  columns: readonly string[],
+  rows: number,
+  update?: readonly string[],
+): string {
   return cached(`pg|${table}|${columns.join(',')}|${rows}|${update?.join(',') ?? ''}`, () => {
     let p = 0;
     const tuples: string[] = [];
@@ -42,13 +55,22 @@ function valuesSql(table: string, columns: readonly string[], rows: number, upda
  * bound once in the SELECT list instead of once per row. Parsing and binding fewer
  * placeholders makes a 500-row statement about a quarter faster.
  */
-function selectSql(table: string, varying: readonly string[], constant: readonly string[], rows: number, update?: readonly string[]): string {
-  return cached(`sqlite|${table}|${varying.join(',')}|${constant.join(',')}|${rows}|${update?.join(',') ?? ''}`, () => {
-    const tuple = `(${varying.map(() => '?').join(',')})`;
-    const consts = constant.map(() => ', ?').join('');
-    // "where true" keeps SQLite from reading ON CONFLICT as a join constraint.
-    return `insert into ${quote(table)} (${[...varying, ...constant].map(quote).join(',')}) select *${consts} from (values ${new Array<string>(rows).fill(tuple).join(',')}) where true${upsertClause(update)}`;
-  });
+function selectSql(
+  table: string,
+  varying: readonly string[],
+  constant: readonly string[],
+  rows: number,
+  update?: readonly string[],
+): string {
+  return cached(
+    `sqlite|${table}|${varying.join(',')}|${constant.join(',')}|${rows}|${update?.join(',') ?? ''}`,
+    () => {
+      const tuple = `(${varying.map(() => '?').join(',')})`;
+      const consts = constant.map(() => ', ?').join('');
+      // "where true" keeps SQLite from reading ON CONFLICT as a join constraint.
+      return `insert into ${quote(table)} (${[...varying, ...constant].map(quote).join(',')}) select *${consts} from (values ${new Array<string>(rows).fill(tuple).join(',')}) where true${upsertClause(update)}`;
+    },
+  );
 }
 
 /**
@@ -71,7 +93,9 @@ export async function bulkWrite<T extends Table>(
     const params: unknown[] = [];
     if (dialect === 'postgres') {
       for (const r of chunk) for (const c of columns) params.push(r[c] ?? null);
-      await db.executeQuery(CompiledQuery.raw(valuesSql(table, columns, chunk.length, update), params));
+      await db.executeQuery(
+        CompiledQuery.raw(valuesSql(table, columns, chunk.length, update), params),
+      );
       continue;
     }
     const first = chunk[0]!;
@@ -85,19 +109,50 @@ export async function bulkWrite<T extends Table>(
     }
     for (const c of constant) params.push(first[c] ?? null);
     for (const r of chunk) for (const c of varying) params.push(r[c] ?? null);
-    await db.executeQuery(CompiledQuery.raw(selectSql(table, varying, constant, chunk.length, update), params));
+    await db.executeQuery(
+      CompiledQuery.raw(selectSql(table, varying, constant, chunk.length, update), params),
+    );
   }
 }
 
 /** Columns an account import owns; MRR, renewal date and creation time are never overwritten. */
 export const ACCOUNT_UPDATE_COLUMNS = [
-  'name', 'domain', 'crm_id', 'billing_id', 'segment', 'industry', 'region', 'owner_id', 'stage',
-  'stage_changed_at', 'traits', 'currency', 'churned_on', 'churn_reason', 'churn_note', 'archived_at', 'updated_at',
+  'name',
+  'domain',
+  'crm_id',
+  'billing_id',
+  'segment',
+  'industry',
+  'region',
+  'owner_id',
+  'stage',
+  'stage_changed_at',
+  'traits',
+  'currency',
+  'churned_on',
+  'churn_reason',
+  'churn_note',
+  'archived_at',
+  'updated_at',
 ] as const satisfies readonly (keyof AccountRow)[];
 
 export const CONTACT_UPDATE_COLUMNS = [
-  'external_id', 'name', 'email', 'title', 'phone', 'is_champion', 'is_economic_buyer', 'is_executive_sponsor',
-  'is_technical_lead', 'is_power_user', 'is_detractor', 'last_seen_at', 'latest_nps', 'left_on', 'left_reason', 'updated_at',
+  'external_id',
+  'name',
+  'email',
+  'title',
+  'phone',
+  'is_champion',
+  'is_economic_buyer',
+  'is_executive_sponsor',
+  'is_technical_lead',
+  'is_power_user',
+  'is_detractor',
+  'last_seen_at',
+  'latest_nps',
+  'left_on',
+  'left_reason',
+  'updated_at',
 ] as const satisfies readonly (keyof ContactRow)[];
 
 export interface AccountKeys {
@@ -109,9 +164,21 @@ export interface AccountKeys {
 }
 
 /** Every account any key of a batch could match: one query per batch. */
-export async function findAccounts(db: Executor, dialect: Dialect, k: AccountKeys, lock: boolean): Promise<AccountRow[]> {
+export async function findAccounts(
+  db: Executor,
+  dialect: Dialect,
+  k: AccountKeys,
+  lock: boolean,
+): Promise<AccountRow[]> {
   const names = k.names;
-  if (!k.ids.length && !k.crmIds.length && !k.billingIds.length && !k.domains.length && !names.length) return [];
+  if (
+    !k.ids.length &&
+    !k.crmIds.length &&
+    !k.billingIds.length &&
+    !k.domains.length &&
+    !names.length
+  )
+    return [];
   let q = db
     .selectFrom('accounts')
     .selectAll()
@@ -132,7 +199,11 @@ export async function findAccounts(db: Executor, dialect: Dialect, k: AccountKey
 export async function findContacts(
   db: Executor,
   dialect: Dialect,
-  k: { ids: string[]; externalIds: string[]; accountEmails: { accountId: string; email: string }[] },
+  k: {
+    ids: string[];
+    externalIds: string[];
+    accountEmails: { accountId: string; email: string }[];
+  },
   lock: boolean,
 ): Promise<ContactRow[]> {
   if (!k.ids.length && !k.externalIds.length && !k.accountEmails.length) return [];
@@ -145,7 +216,9 @@ export async function findContacts(
       eb.or([
         ...(k.ids.length ? [eb('id', 'in', k.ids)] : []),
         ...(k.externalIds.length ? [eb('external_id', 'in', k.externalIds)] : []),
-        ...(emails.length ? [eb.and([eb('account_id', 'in', accounts), eb('email', 'in', emails)])] : []),
+        ...(emails.length
+          ? [eb.and([eb('account_id', 'in', accounts), eb('email', 'in', emails)])]
+          : []),
       ]),
     );
   if (lock && dialect === 'postgres') q = q.forUpdate();
@@ -190,14 +263,28 @@ export async function insertImport(db: Executor, row: ImportRow): Promise<void> 
 }
 
 export type ImportMeta = Omit<ImportRow, 'content'>;
-const META = ['id', 'kind', 'status', 'filename', 'options', 'report', 'actor', 'created_at', 'applied_at'] as const;
+const META = [
+  'id',
+  'kind',
+  'status',
+  'filename',
+  'options',
+  'report',
+  'actor',
+  'created_at',
+  'applied_at',
+] as const;
 
 export async function getImportMeta(db: Executor, id: string): Promise<ImportMeta | undefined> {
   return db.selectFrom('imports').select(META).where('id', '=', id).executeTakeFirst();
 }
 
 /** The import with its content, locked for the rest of the transaction on PostgreSQL. */
-export async function getImportForApply(db: Executor, dialect: Dialect, id: string): Promise<ImportRow | undefined> {
+export async function getImportForApply(
+  db: Executor,
+  dialect: Dialect,
+  id: string,
+): Promise<ImportRow | undefined> {
   let q = db.selectFrom('imports').selectAll().where('id', '=', id);
   if (dialect === 'postgres') q = q.forUpdate();
   return q.executeTakeFirst();
@@ -212,5 +299,11 @@ export async function updateImport(
 }
 
 export async function listImports(db: Executor, limit: number): Promise<ImportMeta[]> {
-  return db.selectFrom('imports').select(META).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('imports')
+    .select(META)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }

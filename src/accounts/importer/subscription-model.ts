@@ -56,24 +56,37 @@ const MAX_MRR = Math.floor(Number.MAX_SAFE_INTEGER / 12);
  * MRR in minor units of `currency`, from the MRR column or the ARR column divided by 12
  * (rounded to the nearest minor unit; `rounded` says when that lost a fraction).
  */
-export function mrrOf(i: SubscriptionInput, currency: string): { ok: true; mrr: number | undefined; rounded: boolean } | ({ ok: false } & FieldProblem) {
+export function mrrOf(
+  i: SubscriptionInput,
+  currency: string,
+): { ok: true; mrr: number | undefined; rounded: boolean } | ({ ok: false } & FieldProblem) {
   const text = i.mrr ?? i.arr;
   if (text === undefined) return { ok: true, mrr: undefined, rounded: false };
   const field = i.mrr !== undefined ? 'mrr' : 'arr';
   const minor = parseMoney(text, currency);
-  if (minor === null) return { ok: false, field, value: text, reason: `not an amount in ${currency}` };
-  if (minor < 0) return { ok: false, field, value: text, reason: 'recurring revenue cannot be negative' };
+  if (minor === null)
+    return { ok: false, field, value: text, reason: `not an amount in ${currency}` };
+  if (minor < 0)
+    return { ok: false, field, value: text, reason: 'recurring revenue cannot be negative' };
   const mrr = field === 'mrr' ? minor : Math.round(minor / 12);
   if (mrr > MAX_MRR) return { ok: false, field, value: text, reason: 'amount is too large' };
   return { ok: true, mrr, rounded: field === 'arr' && minor % 12 !== 0 };
 }
 
 export function checkSubscription(i: SubscriptionInput): FieldProblem | null {
-  if (i.seats !== undefined && (i.seats < 0 || i.seats > 10_000_000)) return { field: 'seats', value: String(i.seats), reason: 'seats must be from 0 to 10,000,000' };
+  if (i.seats !== undefined && (i.seats < 0 || i.seats > 10_000_000))
+    return { field: 'seats', value: String(i.seats), reason: 'seats must be from 0 to 10,000,000' };
   return null;
 }
 
-export function newSubscriptionRow(i: SubscriptionInput, id: string, accountId: string, currency: string, mrr: number, at: string): SubscriptionRow {
+export function newSubscriptionRow(
+  i: SubscriptionInput,
+  id: string,
+  accountId: string,
+  currency: string,
+  mrr: number,
+  at: string,
+): SubscriptionRow {
   return {
     id,
     account_id: accountId,
@@ -98,10 +111,24 @@ export function newSubscriptionRow(i: SubscriptionInput, id: string, accountId: 
  * The subscription after the row's non-empty cells, as updateSubscription would make it:
  * a cancellation without a date is dated today.
  */
-export function mergeSubscription(before: SubscriptionRow, i: SubscriptionInput, mrr: number | undefined, at: string, today: string): { row: SubscriptionRow; changed: string[] } {
-  const row: SubscriptionRow = { ...before, mrr_minor: Number(before.mrr_minor), seats: before.seats === null ? null : Number(before.seats) };
+export function mergeSubscription(
+  before: SubscriptionRow,
+  i: SubscriptionInput,
+  mrr: number | undefined,
+  at: string,
+  today: string,
+): { row: SubscriptionRow; changed: string[] } {
+  const row: SubscriptionRow = {
+    ...before,
+    mrr_minor: Number(before.mrr_minor),
+    seats: before.seats === null ? null : Number(before.seats),
+  };
   const changed: string[] = [];
-  const set = <K extends keyof SubscriptionRow>(field: string, col: K, v: SubscriptionRow[K] | undefined) => {
+  const set = <K extends keyof SubscriptionRow>(
+    field: string,
+    col: K,
+    v: SubscriptionRow[K] | undefined,
+  ) => {
     if (v !== undefined && row[col] !== v) {
       row[col] = v;
       changed.push(field);

@@ -44,10 +44,24 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
   const claim = (i: SubscriptionInput, keys: Claim[]): boolean => {
     const clash = claimAll(claims, keys, i.line);
     if (!clash) return true;
-    env.issue({ line: i.line, column: col(clash.field), value: clash.value, reason: `same subscription as line ${clash.line}; each subscription may appear once per file` });
+    env.issue({
+      line: i.line,
+      column: col(clash.field),
+      value: clash.value,
+      reason: `same subscription as line ${clash.line}; each subscription may appear once per file`,
+    });
     return false;
   };
-  const refColumn = (i: SubscriptionInput) => col(i.accountCrmId ? 'accountCrmId' : i.accountBillingId ? 'accountBillingId' : i.accountId ? 'accountId' : 'accountCrmId');
+  const refColumn = (i: SubscriptionInput) =>
+    col(
+      i.accountCrmId
+        ? 'accountCrmId'
+        : i.accountBillingId
+          ? 'accountBillingId'
+          : i.accountId
+            ? 'accountId'
+            : 'accountCrmId',
+    );
 
   return {
     counts,
@@ -56,16 +70,24 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
       const found = await store.findSubscriptions(
         env.db,
         env.ctx.dialect,
-        { ids: inputs.flatMap((i) => (i.id ? [i.id] : [])), externalIds: inputs.flatMap((i) => (i.externalId ? [i.externalId] : [])) },
+        {
+          ids: inputs.flatMap((i) => (i.id ? [i.id] : [])),
+          externalIds: inputs.flatMap((i) => (i.externalId ? [i.externalId] : [])),
+        },
         env.mode === 'apply',
       );
       const byId = new Map(found.map((s) => [s.id, s]));
       const byExt = new Map(found.filter((s) => s.external_id).map((s) => [s.external_id!, s]));
-      const refs = await resolveAccounts(env, inputs, found.map((s) => s.account_id));
+      const refs = await resolveAccounts(
+        env,
+        inputs,
+        found.map((s) => s.account_id),
+      );
 
       for (const i of inputs) {
         const line = i.line;
-        const problem = (p: { field: string; value: string; reason: string }) => env.issue({ line, column: col(p.field), value: p.value, reason: p.reason });
+        const problem = (p: { field: string; value: string; reason: string }) =>
+          env.issue({ line, column: col(p.field), value: p.value, reason: p.reason });
         const ref = refs.resolve(i);
         if (!ref.ok) {
           env.issue({ line, column: ref.column, value: ref.value, reason: ref.reason });
@@ -73,28 +95,52 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
         }
         const idRow = i.id ? byId.get(i.id) : undefined;
         if (i.id && !idRow && !isTenureId('subscriptions', i.id)) {
-          problem({ field: 'id', value: i.id, reason: 'no subscription has this Tenure ID (they look like sub_…; map other ids to externalId)' });
+          problem({
+            field: 'id',
+            value: i.id,
+            reason:
+              'no subscription has this Tenure ID (they look like sub_…; map other ids to externalId)',
+          });
           continue;
         }
         const extRow = i.externalId ? byExt.get(i.externalId) : undefined;
         const before = idRow ?? extRow;
         if (extRow && before && extRow.id !== before.id) {
-          problem({ field: 'externalId', value: i.externalId!, reason: `subscription ${extRow.id} already has this external ID` });
+          problem({
+            field: 'externalId',
+            value: i.externalId!,
+            reason: `subscription ${extRow.id} already has this external ID`,
+          });
           continue;
         }
         if (before && ref.account && before.account_id !== ref.account.id) {
-          env.issue({ line, column: refColumn(i), value: i.accountCrmId ?? i.accountBillingId ?? i.accountId ?? '', reason: `the subscription belongs to account ${before.account_id}; subscriptions cannot move between accounts` });
+          env.issue({
+            line,
+            column: refColumn(i),
+            value: i.accountCrmId ?? i.accountBillingId ?? i.accountId ?? '',
+            reason: `the subscription belongs to account ${before.account_id}; subscriptions cannot move between accounts`,
+          });
           continue;
         }
         const account = before ? refs.byId(before.account_id) : ref.account;
         if (!account) {
-          env.issue({ line, column: refColumn(i), value: '', reason: 'a new subscription needs its account (map an account CRM ID, billing ID or Tenure ID column)' });
+          env.issue({
+            line,
+            column: refColumn(i),
+            value: '',
+            reason:
+              'a new subscription needs its account (map an account CRM ID, billing ID or Tenure ID column)',
+          });
           continue;
         }
         const sim = state(account);
         const currency = i.currency ?? before?.currency ?? sim.currency;
         if (before && i.currency && i.currency !== before.currency) {
-          problem({ field: 'currency', value: i.currency, reason: `the subscription bills in ${before.currency}; its currency cannot change` });
+          problem({
+            field: 'currency',
+            value: i.currency,
+            reason: `the subscription bills in ${before.currency}; its currency cannot change`,
+          });
           continue;
         }
         const bad = checkSubscription(i);
@@ -109,16 +155,37 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
         }
         let after: SubscriptionRow;
         if (!before) {
-          const missing = !i.plan ? 'plan' : !i.startDate ? 'startDate' : money.mrr === undefined ? 'mrr' : null;
+          const missing = !i.plan
+            ? 'plan'
+            : !i.startDate
+              ? 'startDate'
+              : money.mrr === undefined
+                ? 'mrr'
+                : null;
           if (missing) {
-            problem({ field: missing, value: '', reason: `a new subscription needs ${missing === 'mrr' ? 'MRR (or ARR)' : missing}` });
+            problem({
+              field: missing,
+              value: '',
+              reason: `a new subscription needs ${missing === 'mrr' ? 'MRR (or ARR)' : missing}`,
+            });
             continue;
           }
           if (sim.mrr !== 0 && currency !== sim.currency) {
-            problem({ field: 'currency', value: currency, reason: `account ${account.id} bills in ${sim.currency}` });
+            problem({
+              field: 'currency',
+              value: currency,
+              reason: `account ${account.id} bills in ${sim.currency}`,
+            });
             continue;
           }
-          after = newSubscriptionRow(i, i.id ?? env.newId('sub'), account.id, currency, money.mrr!, at);
+          after = newSubscriptionRow(
+            i,
+            i.id ?? env.newId('sub'),
+            account.id,
+            currency,
+            money.mrr!,
+            at,
+          );
         } else {
           const merged = mergeSubscription(before, i, money.mrr, at, today);
           if (!merged.changed.length) {
@@ -128,12 +195,35 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
           after = merged.row;
         }
         if (after.end_date && after.end_date < after.start_date) {
-          problem({ field: 'endDate', value: after.end_date, reason: `is before the start date ${after.start_date}` });
+          problem({
+            field: 'endDate',
+            value: after.end_date,
+            reason: `is before the start date ${after.start_date}`,
+          });
           continue;
         }
-        const keys: Claim[] = [{ ns: NS.record, key: after.id, field: i.id ? 'id' : 'externalId', value: i.id ?? i.externalId ?? after.id }];
-        if (i.externalId) keys.push({ ns: NS.external, key: i.externalId, field: 'externalId', value: i.externalId });
-        if (before?.external_id && before.external_id !== i.externalId) keys.push({ ns: NS.external, key: before.external_id, field: 'externalId', value: before.external_id });
+        const keys: Claim[] = [
+          {
+            ns: NS.record,
+            key: after.id,
+            field: i.id ? 'id' : 'externalId',
+            value: i.id ?? i.externalId ?? after.id,
+          },
+        ];
+        if (i.externalId)
+          keys.push({
+            ns: NS.external,
+            key: i.externalId,
+            field: 'externalId',
+            value: i.externalId,
+          });
+        if (before?.external_id && before.external_id !== i.externalId)
+          keys.push({
+            ns: NS.external,
+            key: before.external_id,
+            field: 'externalId',
+            value: before.external_id,
+          });
         if (!claim(i, keys)) continue;
         if (money.rounded) rounded++;
         const delta = contribution(after) - contribution(before);
@@ -152,7 +242,10 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
       }
     },
     async finish() {
-      if (rounded) env.analysis.warnings.push(`${rounded} ARR values were not divisible by 12; their MRR was rounded to the nearest cent`);
+      if (rounded)
+        env.analysis.warnings.push(
+          `${rounded} ARR values were not divisible by 12; their MRR was rounded to the nearest cent`,
+        );
       if (!env.writing()) return;
       const name = env.analysis.fileName ?? 'a CSV file';
       const actor = actorLabel(env.ctx.actor);

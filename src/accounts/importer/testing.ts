@@ -18,15 +18,21 @@ export function csvDir(): { write(name: string, text: string | Buffer): string; 
   };
 }
 
-const TABLES = ['accounts', 'account_stage_history', 'contacts', 'subscriptions', 'revenue_movements', 'timeline_entries', 'imports'] as const;
+const TABLES = [
+  'accounts',
+  'account_stage_history',
+  'contacts',
+  'subscriptions',
+  'revenue_movements',
+  'timeline_entries',
+  'imports',
+] as const;
 
 /** Every row of every table the importer writes, in a stable order, for before/after comparisons. */
 export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const t of TABLES) {
-    out[t] = (await db.selectFrom(t).selectAll().execute())
-      .map((r) => JSON.stringify(r))
-      .sort();
+    out[t] = (await db.selectFrom(t).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
   }
   return out;
 }

@@ -15,8 +15,16 @@ import {
 
 describe('booleans', () => {
   it.each([
-    ['TRUE', true], ['False', false], ['yes', true], ['No', false], ['y', true], ['N', false],
-    ['1', true], ['0', false], ['on', true], ['OFF', false],
+    ['TRUE', true],
+    ['False', false],
+    ['yes', true],
+    ['No', false],
+    ['y', true],
+    ['N', false],
+    ['1', true],
+    ['0', false],
+    ['on', true],
+    ['OFF', false],
   ])('%s → %s', (v, b) => expect(parseBoolean(v)).toBe(b));
 
   it('refuses anything else', () => {
@@ -32,7 +40,15 @@ describe('numbers and ids', () => {
   });
 
   it('never turns identifiers into numbers', () => {
-    for (const id of ['A-2e4581', '2e4581', '1e5', '007', '0x1F', '12345678901234567890', '1,234']) {
+    for (const id of [
+      'A-2e4581',
+      '2e4581',
+      '1e5',
+      '007',
+      '0x1F',
+      '12345678901234567890',
+      '1,234',
+    ]) {
       expect(parseNumber(id)).toBeNull();
     }
   });
@@ -99,13 +115,19 @@ describe('dates', () => {
 
   it('reads every valid day back in both orders', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1990-01-01'), max: new Date('2090-12-31'), noInvalidDate: true }), (d) => {
-        const iso = d.toISOString().slice(0, 10);
-        const [y, m, day] = iso.split('-');
-        expect(parseDate(`${day}/${m}/${y}`, 'dm')).toMatchObject({ ok: true, date: iso });
-        expect(parseDate(`${Number(m)}/${Number(day)}/${y}`, 'md')).toMatchObject({ ok: true, date: iso });
-        expect(parseDate(iso, null)).toMatchObject({ ok: true, date: iso });
-      }),
+      fc.property(
+        fc.date({ min: new Date('1990-01-01'), max: new Date('2090-12-31'), noInvalidDate: true }),
+        (d) => {
+          const iso = d.toISOString().slice(0, 10);
+          const [y, m, day] = iso.split('-');
+          expect(parseDate(`${day}/${m}/${y}`, 'dm')).toMatchObject({ ok: true, date: iso });
+          expect(parseDate(`${Number(m)}/${Number(day)}/${y}`, 'md')).toMatchObject({
+            ok: true,
+            date: iso,
+          });
+          expect(parseDate(iso, null)).toMatchObject({ ok: true, date: iso });
+        },
+      ),
       { numRuns: 200 },
     );
   });

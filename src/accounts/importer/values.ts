@@ -44,7 +44,8 @@ export function parseNumber(v: string): number | null {
 }
 
 // Money needs a digit and only money characters; parseAmountToMinor decides the rest.
-const MONEY_CHARS_RE = /^[A-Z]{0,3}\s*[-(]?\s*[$€£¥₹]?\s*[-(]?[0-9][0-9.,'\s\u00a0]*\)?\s*[$€£¥₹]?\s*[A-Z]{0,3}$/;
+const MONEY_CHARS_RE =
+  /^[A-Z]{0,3}\s*[-(]?\s*[$€£¥₹]?\s*[-(]?[0-9][0-9.,'\s\u00a0]*\)?\s*[$€£¥₹]?\s*[A-Z]{0,3}$/;
 
 /** "$1,200.50", "1.200,50 €", "USD 20" → minor units in `currency`; null when not an amount. */
 export function parseMoney(v: string, currency: string): number | null {
@@ -72,7 +73,19 @@ export type DateShape =
   | { kind: 'pair'; a: number; b: number; y: number; time: TimeOfDay | null };
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 const TIME = String.raw`(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}:?\d{2})?)?`;
@@ -98,7 +111,8 @@ function timeOf(m: RegExpExecArray, i: number): TimeOfDay | null | undefined {
   let offset: number | null = null;
   if (z && z !== 'Z') {
     const digits = z.replace(':', '');
-    offset = (digits[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+    offset =
+      (digits[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
   } else if (z === 'Z') offset = 0;
   return { h, mi, s, ms, offset };
 }
@@ -130,7 +144,8 @@ export function dateShape(v: string): DateShape | null {
     }
     m = NAMED_DMY_RE.exec(v);
     const month = m ? monthOf(m[2]!) : undefined;
-    if (m && month) return { kind: 'fixed', y: Number(m[3]), m: month, d: Number(m[1]), time: null };
+    if (m && month)
+      return { kind: 'fixed', y: Number(m[3]), m: month, d: Number(m[1]), time: null };
     return null;
   }
   const m = NAMED_MDY_RE.exec(v);
@@ -183,7 +198,11 @@ export function parseDate(v: string, order: DayOrder | null, expectIso = false):
       d = shape.a;
     } else if (order === null) {
       if (cls === 'either') {
-        return { ok: false, reason: 'day/month order is ambiguous; choose a date format', needsOrder: true };
+        return {
+          ok: false,
+          reason: 'day/month order is ambiguous; choose a date format',
+          needsOrder: true,
+        };
       }
       [d, m] = cls === 'dm' ? [shape.a, shape.b] : [shape.b, shape.a];
     } else {
@@ -198,13 +217,17 @@ export function parseDate(v: string, order: DayOrder | null, expectIso = false):
   }
   if (!validYmd(y, m, d)) return { ok: false, reason: 'not a valid calendar date' };
   const date = `${y}-${pad(m)}-${pad(d)}`;
-  return isIsoDate(date) ? { ok: true, date, time: shape.time } : { ok: false, reason: 'not a valid calendar date' };
+  return isIsoDate(date)
+    ? { ok: true, date, time: shape.time }
+    : { ok: false, reason: 'not a valid calendar date' };
 }
 
 /** A date cell as an instant (ISO, UTC). Times without a zone are read as UTC. */
 export function toInstant(date: string, time: TimeOfDay | null): string {
   if (!time) return `${date}T00:00:00.000Z`;
-  const base = Date.parse(`${date}T${pad(time.h)}:${pad(time.mi)}:${pad(time.s)}.${pad(time.ms, 3)}Z`);
+  const base = Date.parse(
+    `${date}T${pad(time.h)}:${pad(time.mi)}:${pad(time.s)}.${pad(time.ms, 3)}Z`,
+  );
   return new Date(base - (time.offset ?? 0) * 60_000).toISOString();
 }
 

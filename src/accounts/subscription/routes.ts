@@ -20,7 +20,14 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['subscriptions'];
   app.get(
     '/api/v1/subscriptions',
-    { schema: { tags, summary: 'List subscriptions', querystring: SubscriptionListQuery, response: { 200: SubscriptionPage, 400: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'List subscriptions',
+        querystring: SubscriptionListQuery,
+        response: { 200: SubscriptionPage, 400: ErrorOut },
+      },
+    },
     async (req) => service.listSubscriptions(ctxOf(req), req.query),
   );
   app.post(
@@ -29,16 +36,25 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Create a subscription',
-        description: 'Writes the revenue movement (new, expansion or reactivation) in the same transaction.',
+        description:
+          'Writes the revenue movement (new, expansion or reactivation) in the same transaction.',
         body: SubscriptionCreate,
         response: { 201: SubscriptionOut, ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await service.createSubscription(ctxOf(req), req.body)),
+    async (req, reply) =>
+      reply.status(201).send(await service.createSubscription(ctxOf(req), req.body)),
   );
   app.get(
     '/api/v1/subscriptions/:id',
-    { schema: { tags, summary: 'Get a subscription', params: IdParams, response: { 200: SubscriptionOut, 404: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get a subscription',
+        params: IdParams,
+        response: { 200: SubscriptionOut, 404: ErrorOut },
+      },
+    },
     async (req) => service.getSubscription(ctxOf(req), req.params.id),
   );
   app.patch(
@@ -47,7 +63,8 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Change a subscription',
-        description: 'Upgrades, downgrades, cancellations and reactivations write their revenue movement dated effectiveDate.',
+        description:
+          'Upgrades, downgrades, cancellations and reactivations write their revenue movement dated effectiveDate.',
         params: IdParams,
         body: SubscriptionPatch,
         response: { 200: SubscriptionOut, ...errors },
@@ -58,17 +75,39 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   const revenueTags = ['revenue'];
   app.get(
     '/api/v1/accounts/:id/movements',
-    { schema: { tags: revenueTags, summary: "An account's revenue movements", params: IdParams, response: { 200: z.object({ items: z.array(MovementOut) }), 404: ErrorOut } } },
+    {
+      schema: {
+        tags: revenueTags,
+        summary: "An account's revenue movements",
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(MovementOut) }), 404: ErrorOut },
+      },
+    },
     async (req) => ({ items: await service.listMovements(ctxOf(req), req.params.id) }),
   );
   app.get(
     '/api/v1/accounts/:id/mrr',
-    { schema: { tags: revenueTags, summary: "An account's MRR and ARR on a date", params: IdParams, querystring: MrrQuery, response: { 200: MrrOut, ...errors } } },
+    {
+      schema: {
+        tags: revenueTags,
+        summary: "An account's MRR and ARR on a date",
+        params: IdParams,
+        querystring: MrrQuery,
+        response: { 200: MrrOut, ...errors },
+      },
+    },
     async (req) => service.mrrAt(ctxOf(req), req.query.date, req.params.id),
   );
   app.get(
     '/api/v1/revenue/mrr',
-    { schema: { tags: revenueTags, summary: 'MRR and ARR of the whole book on a date', querystring: MrrQuery, response: { 200: MrrOut, 400: ErrorOut } } },
+    {
+      schema: {
+        tags: revenueTags,
+        summary: 'MRR and ARR of the whole book on a date',
+        querystring: MrrQuery,
+        response: { 200: MrrOut, 400: ErrorOut },
+      },
+    },
     async (req) => service.mrrAt(ctxOf(req), req.query.date),
   );
 };

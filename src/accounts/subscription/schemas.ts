@@ -7,11 +7,7 @@ import {
   SUBSCRIPTION_STATUSES,
 } from './model.js';
 
-const Minor = z
-  .number()
-  .int()
-  .min(0)
-  .max(MAX_SUBSCRIPTION_MRR_MINOR);
+const Minor = z.number().int().min(0).max(MAX_SUBSCRIPTION_MRR_MINOR);
 
 export const SubscriptionOut = z
   .object({

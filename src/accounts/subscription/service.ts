@@ -72,7 +72,8 @@ export async function applyRevenueChange(
   const ended = before ? null : endedOn(after);
   if (ended) {
     // A subscription that already ended (history from billing): record its whole life.
-    if (ended < after.start_date) throw invalid('canceledOn', `is before the start date ${after.start_date}`);
+    if (ended < after.start_date)
+      throw invalid('canceledOn', `is before the start date ${after.start_date}`);
     const live: SubscriptionRow = { ...after, status: 'active', canceled_on: null };
     await applyRevenueChange(ctx, trx, account, null, live, after.start_date, source);
     await applyRevenueChange(ctx, trx, account, live, after, ended, source);
@@ -82,11 +83,17 @@ export async function applyRevenueChange(
   const locked = await accountStore.getAccountForUpdate(trx, ctx.dialect, account.id);
   if (!locked) throw notFound('account', account.id);
   if (effectiveDate < after.start_date) {
-    throw invalid('effectiveDate', `${effectiveDate} is before the subscription starts (${after.start_date})`);
+    throw invalid(
+      'effectiveDate',
+      `${effectiveDate} is before the subscription starts (${after.start_date})`,
+    );
   }
   const last = await store.lastMovementDate(trx, after.id);
   if (last && effectiveDate < last) {
-    throw invalid('effectiveDate', `${effectiveDate} is before this subscription's last change on ${last}`);
+    throw invalid(
+      'effectiveDate',
+      `${effectiveDate} is before this subscription's last change on ${last}`,
+    );
   }
   const delta = contribution(after) - contribution(before);
   const now = ctx.now();
@@ -127,7 +134,13 @@ export async function applyRevenueChange(
   if (to && to !== stage) {
     Object.assign(
       accountPatch,
-      await recordStageMove(ctx, trx, locked, to, to === 'churned' ? 'all subscriptions ended' : 'subscription reactivated'),
+      await recordStageMove(
+        ctx,
+        trx,
+        locked,
+        to,
+        to === 'churned' ? 'all subscriptions ended' : 'subscription reactivated',
+      ),
     );
     if (to === 'churned') accountPatch.churned_on = effectiveDate;
   }

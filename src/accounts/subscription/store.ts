@@ -20,7 +20,10 @@ export async function getSubscriptionForUpdate(
 }
 
 /** The effective date of a subscription's latest revenue movement. */
-export async function lastMovementDate(db: Executor, subscriptionId: string): Promise<string | null> {
+export async function lastMovementDate(
+  db: Executor,
+  subscriptionId: string,
+): Promise<string | null> {
   const r = await db
     .selectFrom('revenue_movements')
     .select((eb) => eb.fn.max('effective_date').as('d'))

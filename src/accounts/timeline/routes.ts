@@ -8,7 +8,15 @@ export const timelineRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['timeline'];
   app.get(
     '/api/v1/accounts/:id/timeline',
-    { schema: { tags, summary: "An account's timeline, newest first", params: IdParams, querystring: TimelineQuery, response: { 200: TimelinePage, 400: ErrorOut, 404: ErrorOut } } },
+    {
+      schema: {
+        tags,
+        summary: "An account's timeline, newest first",
+        params: IdParams,
+        querystring: TimelineQuery,
+        response: { 200: TimelinePage, 400: ErrorOut, 404: ErrorOut },
+      },
+    },
     async (req) =>
       service.listTimeline(ctxOf(req), req.params.id, {
         limit: req.query.limit,
@@ -20,7 +28,16 @@ export const timelineRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/api/v1/accounts/:id/timeline',
-    { schema: { tags, summary: 'Log a note, call, meeting or email', params: IdParams, body: ActivityCreate, response: { 201: TimelineEntryOut, 400: ErrorOut, 404: ErrorOut } } },
-    async (req, reply) => reply.status(201).send(await service.addActivity(ctxOf(req), req.params.id, req.body)),
+    {
+      schema: {
+        tags,
+        summary: 'Log a note, call, meeting or email',
+        params: IdParams,
+        body: ActivityCreate,
+        response: { 201: TimelineEntryOut, 400: ErrorOut, 404: ErrorOut },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await service.addActivity(ctxOf(req), req.params.id, req.body)),
   );
 };

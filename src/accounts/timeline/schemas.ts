@@ -37,9 +37,12 @@ export const TimelineQuery = z
       .string()
       .optional()
       .describe('comma-separated kinds')
-      .refine((s) => !s || s.split(',').every((k) => (TIMELINE_KINDS as readonly string[]).includes(k)), {
-        message: `each kind must be one of ${TIMELINE_KINDS.join(', ')}`,
-      }),
+      .refine(
+        (s) => !s || s.split(',').every((k) => (TIMELINE_KINDS as readonly string[]).includes(k)),
+        {
+          message: `each kind must be one of ${TIMELINE_KINDS.join(', ')}`,
+        },
+      ),
     before: z.iso.datetime({ offset: true }).optional(),
     after: z.iso.datetime({ offset: true }).optional(),
   })
