@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../core/errors.js';
+import { mapDbError } from '../db/errors.js';
 import { registerAccounts } from './accounts.js';
 import { registerDemo } from './demo.js';
 import { registerExport } from './export.js';
@@ -42,8 +43,12 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    const message =
-      err instanceof AppError ? detailLine(err) : err instanceof Error ? err.message : String(err);
+    const known = err instanceof AppError ? err : mapDbError(err);
+    const message = known
+      ? detailLine(known)
+      : err instanceof Error
+        ? err.message.split('\n')[0]
+        : String(err);
     process.stderr.write(`tenure: ${message}\n`);
     process.exitCode = 1;
   }

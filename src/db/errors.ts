@@ -49,7 +49,8 @@ export function mapDbError(err: unknown): AppError | null {
   if (code === '23514' || code === 'SQLITE_CONSTRAINT_CHECK') {
     return new AppError('validation', 'a value is outside its allowed range');
   }
-  if (code === '22P02' || code === '22003' || code === '22001') {
+  // 22021/22P05: text PostgreSQL cannot store (a NUL byte, an invalid encoding).
+  if (['22P02', '22003', '22001', '22021', '22P05', '22007', '22008'].includes(code)) {
     return new AppError('validation', 'a value has the wrong type or size');
   }
   if (code === 'SQLITE_BUSY' || code === '40001' || code === '40P01') {

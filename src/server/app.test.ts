@@ -76,6 +76,9 @@ for (const dialect of testDialects()) {
       });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json().error.code).toBe('validation');
+      const nul = await post('/api/v1/accounts', { name: 'a\u0000b' });
+      expect(nul.statusCode).toBe(400);
+      expect(nul.json().error.message).toContain('NUL');
       const huge = await post('/api/v1/accounts', {
         name: 'X',
         traits: { blob: 'x'.repeat(100_000) },

@@ -17,7 +17,7 @@ import { subscriptionRoutes } from '../accounts/subscription/routes.js';
 import { timelineRoutes } from '../accounts/timeline/routes.js';
 import { userRoutes } from '../identity/routes.js';
 import { settingsRoutes } from '../settings/routes.js';
-import { installErrorHandler } from './errors.js';
+import { installErrorHandler, installJsonParser } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { installHome } from './home.js';
 import { importRoutes } from '../accounts/importer/routes.js';
@@ -42,6 +42,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installJsonParser(app);
 
   await app.register(swagger, {
     openapi: {

@@ -101,3 +101,42 @@ export function installErrorHandler(app: FastifyInstance): void {
       );
   });
 }
+
+/**
+ * JSON bodies: malformed JSON and NUL characters (which PostgreSQL cannot store in text)
+ * are refused alike on both databases, with the same 400.
+ */
+export function installJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(
+        new AppError('validation', 'body: expected a JSON body', {
+          issues: [{ path: 'body', message: 'empty body' }],
+        }),
+        undefined,
+      );
+      return;
+    }
+    if (text.includes('\\u0000')) {
+      done(
+        new AppError('validation', 'body: text may not contain NUL characters', {
+          issues: [{ path: 'body', message: 'NUL character' }],
+        }),
+        undefined,
+      );
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(
+        new AppError('validation', 'body: malformed JSON', {
+          issues: [{ path: 'body', message: 'malformed JSON' }],
+        }),
+        undefined,
+      );
+    }
+  });
+}

@@ -3,8 +3,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { actorLabel } from '../core/context.js';
 import type { Db } from '../db/database.js';
+import { mapDbError } from '../db/errors.js';
 
 const KEY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A request still "in progress" after this long died without answering; its key is free again. */
+const IN_PROGRESS_TTL_MS = 60 * 1000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,7 +46,10 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
       .where('scope', '=', scope)
       .where('key', '=', key)
       .executeTakeFirst();
-    if (existing && Date.parse(existing.created_at) > now.getTime() - KEY_TTL_MS) {
+    const age = existing ? now.getTime() - Date.parse(existing.created_at) : Infinity;
+    const live =
+      existing && (existing.status_code === null ? age < IN_PROGRESS_TTL_MS : age < KEY_TTL_MS);
+    if (existing && live) {
       if (existing.request_hash !== hash) {
         throw new AppError(
           'conflict',
@@ -81,8 +87,9 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
           created_at: now.toISOString(),
         })
         .execute();
-    } catch {
-      // Another request with this key won the race.
+    } catch (err) {
+      // Only a unique violation means another request with this key won the race.
+      if (mapDbError(err)?.code !== 'conflict') throw err;
       throw new AppError('conflict', 'a request with this Idempotency-Key is still in progress', {
         field: 'Idempotency-Key',
       });
@@ -97,8 +104,8 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
       .deleteFrom('idempotency_keys')
       .where('scope', '=', slot.scope)
       .where('key', '=', slot.key);
-    if (reply.statusCode >= 500 || typeof payload !== 'string') {
-      // Server failures are not remembered: the client may retry with the same key.
+    if (reply.statusCode >= 500 || reply.statusCode === 429 || typeof payload !== 'string') {
+      // Failures worth retrying are not remembered: the client may retry with the same key.
       await q.execute();
       return payload;
     }

@@ -178,3 +178,24 @@ for (const dialect of testDialects()) {
     });
   });
 }
+
+for (const dialect of testDialects()) {
+  describe(`account lists behave the same on ${dialect}`, () => {
+    it('sorts names by code point and refuses a cursor from another sort', async () => {
+      const db = await freshTestDb(dialect);
+      try {
+        const ctx = testCtx(db);
+        for (const name of ['beta', 'Alpha', 'alpha', 'Zulu', 'école'])
+          await service.createAccount(ctx, { name });
+        const page = await service.listAccounts(ctx, { limit: 2, sort: 'name' });
+        const all = await service.listAccounts(ctx, { limit: 50, sort: 'name' });
+        expect(all.items.map((a) => a.name)).toEqual(['Alpha', 'Zulu', 'alpha', 'beta', 'école']);
+        await expect(
+          service.listAccounts(ctx, { limit: 2, sort: '-mrr', cursor: page.nextCursor! }),
+        ).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('cursor') });
+      } finally {
+        await db.destroy();
+      }
+    });
+  });
+}

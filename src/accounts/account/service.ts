@@ -273,6 +273,7 @@ export async function listAccounts(ctx: Ctx, q: AccountListInput): Promise<Page<
   else if (q.owner) ownerId = await resolveUserRef(ctx, q.owner, 'owner');
   const page = await store.listAccounts(
     ctx.db,
+    ctx.dialect,
     {
       q: q.q,
       ownerId,

@@ -110,6 +110,7 @@ const SORT_COLUMN = {
 /** One page of accounts in `sort` order, continuing after `cursor`. */
 export async function listAccounts(
   db: Executor,
+  dialect: Dialect,
   filter: AccountFilter,
   sort: AccountSort,
   limit: number,
@@ -120,8 +121,13 @@ export async function listAccounts(
   const column = SORT_COLUMN[key];
   // Nulls sort last in both directions and both dialects.
   const nullValue = key === 'renewalDate' ? (desc ? '' : '9999-12-31') : null;
+  // Names sort by code point on both databases (PostgreSQL's locale collation would differ).
   const sortExpr =
-    nullValue === null ? sql.ref(column) : sql`coalesce(${sql.ref(column)}, ${nullValue})`;
+    nullValue !== null
+      ? sql`coalesce(${sql.ref(column)}, ${nullValue})`
+      : key === 'name' && dialect === 'postgres'
+        ? sql`${sql.ref(column)} collate "C"`
+        : sql.ref(column);
 
   let q = db.selectFrom('accounts').selectAll();
   if (!filter.includeArchived) q = q.where('archived_at', 'is', null);
@@ -145,7 +151,7 @@ export async function listAccounts(
     );
   }
   if (cursor) {
-    const c = decodeCursor(cursor);
+    const c = decodeCursor(cursor, sort);
     const op = desc ? '<' : '>';
     q = q.where((eb) =>
       eb.or([eb(sortExpr, op, c.v), eb.and([eb(sortExpr, '=', c.v), eb('id', op, c.id)])]),
@@ -165,6 +171,8 @@ export async function listAccounts(
   return {
     items,
     nextCursor:
-      rows.length > limit && last ? encodeCursor({ v: lastValue(last), id: last.id }) : null,
+      rows.length > limit && last
+        ? encodeCursor({ v: lastValue(last), id: last.id, s: sort })
+        : null,
   };
 }

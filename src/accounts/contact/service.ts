@@ -12,6 +12,11 @@ import * as store from './store.js';
 import { KEY_ROLES, rolesOf, roleColumns, toContact, type Contact } from './model.js';
 import type { ContactCreateInput, ContactListInput, ContactPatchInput } from './schemas.js';
 
+/** Instants are stored as UTC ISO text whatever offset they arrive with. */
+function utc(instant: string | null | undefined): string | null {
+  return instant ? new Date(instant).toISOString() : null;
+}
+
 async function checkUnique(
   db: Executor,
   accountId: string,
@@ -64,7 +69,7 @@ export async function createContact(ctx: Ctx, input: ContactCreateInput): Promis
         title: input.title ?? null,
         phone: input.phone ?? null,
         ...roleColumns(input.roles ?? []),
-        last_seen_at: input.lastSeenAt ?? null,
+        last_seen_at: utc(input.lastSeenAt),
         latest_nps: input.latestNps ?? null,
         left_on: null,
         left_reason: null,
@@ -105,7 +110,7 @@ export async function updateContact(
       if (input.title !== undefined) patch.title = input.title ?? null;
       if (input.phone !== undefined) patch.phone = input.phone ?? null;
       if (input.roles !== undefined) Object.assign(patch, roleColumns(input.roles));
-      if (input.lastSeenAt !== undefined) patch.last_seen_at = input.lastSeenAt ?? null;
+      if (input.lastSeenAt !== undefined) patch.last_seen_at = utc(input.lastSeenAt);
       if (input.latestNps !== undefined) patch.latest_nps = input.latestNps ?? null;
       await store.updateContact(trx, id, patch);
       return toContact({ ...row, ...patch });

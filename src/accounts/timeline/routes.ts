@@ -22,8 +22,9 @@ export const timelineRoutes: FastifyPluginAsyncZod = async (app) => {
         limit: req.query.limit,
         cursor: req.query.cursor,
         kinds: req.query.kind ? req.query.kind.split(',') : undefined,
-        before: req.query.before,
-        after: req.query.after,
+        // Stored instants are UTC text; compare like with like.
+        before: req.query.before && new Date(req.query.before).toISOString(),
+        after: req.query.after && new Date(req.query.after).toISOString(),
       }),
   );
   app.post(
