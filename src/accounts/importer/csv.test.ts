@@ -111,3 +111,12 @@ describe('reading records', () => {
     );
   });
 });
+
+describe('a quote that is never closed', () => {
+  it('is reported on its own line instead of swallowing the file into memory', async () => {
+    const rows = ['crm id,name', 'X0,"Broken quote'];
+    for (let i = 1; i < 40_000; i++) rows.push(`X${i},Name ${i} padded with some text`);
+    const { skipped } = await records(textSource(`${rows.join('\n')}\n`));
+    expect(skipped[0]).toMatchObject({ line: 2, reason: expect.stringContaining('never closed') });
+  });
+});

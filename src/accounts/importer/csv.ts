@@ -129,16 +129,22 @@ function lineBreaks(s: string): number {
 
 function skipReason(err: CsvError): string {
   if (err.code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted field is never closed (missing ")';
+  if (err.code === 'CSV_MAX_RECORD_SIZE') {
+    return 'record longer than 1 MiB: most likely a quoted field that is never closed';
+  }
   return 'this record cannot be read as CSV';
 }
 
 interface PendingSkip {
   afterRecords: number;
-  raw: string;
+  /** Line breaks inside the skipped text; the text itself is not kept (it may be huge). */
+  breaks: number;
   reason: string;
 }
 
 export const READ_BATCH = 500;
+/** Largest record (in characters) the importer holds; longer ones are reported and skipped. */
+export const MAX_RECORD_CHARS = 1_048_576;
 
 export interface ReadOptions {
   delimiter: string;
@@ -168,12 +174,18 @@ export async function* readBatches(
     raw: true,
     relax_column_count: true,
     relax_quotes: true,
+    // An unclosed quote must not swallow the rest of a big file into one record.
+    max_record_size: MAX_RECORD_CHARS,
     record_delimiter: ['\r\n', '\n', '\r'],
     skip_records_with_error: true,
     on_skip: (err) => {
       if (err) {
         const e = err as CsvError & { raw?: string; records?: number };
-        pending.push({ afterRecords: e.records ?? 0, raw: e.raw ?? '', reason: skipReason(e) });
+        pending.push({
+          afterRecords: e.records ?? 0,
+          breaks: lineBreaks(e.raw ?? ''),
+          reason: skipReason(e),
+        });
       }
     },
   });
@@ -196,7 +208,7 @@ export async function* readBatches(
     while (pending.length && pending[0]!.afterRecords <= upTo) {
       const s = pending.shift()!;
       opts.onSkip({ line, reason: s.reason });
-      line += lineBreaks(s.raw);
+      line += s.breaks;
     }
   };
   input.on('data', (chunk: Buffer | string) => {
