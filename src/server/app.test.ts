@@ -147,6 +147,14 @@ for (const dialect of testDialects()) {
         roles: ['champion'],
       });
       expect(c.statusCode).toBe(201);
+      const other = (await post('/api/v1/contacts', { accountId: a.id, name: 'Dup Alice' })).json();
+      expect(
+        (await post(`/api/v1/contacts/${other.id}/archive`, {})).json().archivedAt,
+      ).not.toBeNull();
+      const listed = (
+        await app.inject({ method: 'GET', url: `/api/v1/contacts?accountId=${a.id}` })
+      ).json();
+      expect(listed.items.map((x: { name: string }) => x.name)).toEqual(['Alice']);
       const left = await post(`/api/v1/contacts/${c.json().id}/left`, {
         leftOn: '2025-09-01',
         reason: 'joined a competitor',

@@ -79,4 +79,28 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => service.markContactLeft(ctxOf(req), req.params.id, req.body),
   );
+  app.post(
+    '/api/v1/contacts/:id/archive',
+    {
+      schema: {
+        tags,
+        summary: 'Archive a contact (hidden from lists; history kept)',
+        params: IdParams,
+        response: { 200: ContactOut, 404: ErrorOut },
+      },
+    },
+    async (req) => service.setContactArchived(ctxOf(req), req.params.id, true),
+  );
+  app.post(
+    '/api/v1/contacts/:id/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Restore an archived contact',
+        params: IdParams,
+        response: { 200: ContactOut, 404: ErrorOut },
+      },
+    },
+    async (req) => service.setContactArchived(ctxOf(req), req.params.id, false),
+  );
 };

@@ -165,3 +165,22 @@ export async function listContacts(ctx: Ctx, q: ContactListInput) {
   const page = await store.listContacts(ctx.db, q, q.limit, q.cursor);
   return { items: page.items.map(toContact), nextCursor: page.nextCursor };
 }
+
+/** Hide a contact from lists (entered by mistake, a duplicate); its history stays. */
+export async function setContactArchived(
+  ctx: Ctx,
+  id: string,
+  archived: boolean,
+): Promise<Contact> {
+  return inTx(ctx.db, async (trx) => {
+    const row = await store.getContact(trx, id);
+    if (!row) throw notFound('contact', id);
+    const account = await accountStore.getAccount(trx, row.account_id);
+    ctx.can('account.write', { ownerId: account?.owner_id ?? null });
+    if (Boolean(row.archived_at) === archived) return toContact(row);
+    const at = ctx.now().toISOString();
+    const patch = { archived_at: archived ? at : null, updated_at: at };
+    await store.updateContact(trx, id, patch);
+    return toContact({ ...row, ...patch });
+  });
+}
