@@ -5,6 +5,7 @@ import {
   allowedNextStages,
   canTransition,
   createsCycle,
+  mergeTraits,
   normaliseDomain,
   normaliseSegment,
 } from './model.js';
@@ -30,5 +31,28 @@ describe('account model', () => {
   it('detects hierarchy loops', () => {
     expect(createsCycle('a', ['c', 'b', 'a'])).toBe(true);
     expect(createsCycle('a', ['c', 'b'])).toBe(false);
+  });
+});
+
+describe('traits merge', () => {
+  it('replaces sent keys, removes nulls and keeps the rest', () => {
+    expect(mergeTraits({ a: 1, b: 2, c: 3 }, { b: 20, c: null, d: 4 })).toEqual({
+      a: 1,
+      b: 20,
+      d: 4,
+    });
+  });
+  it('merging what is stored changes nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string(),
+          fc.jsonValue().filter((v) => v !== null),
+        ),
+        (t) => {
+          expect(mergeTraits(t, t)).toEqual(t);
+        },
+      ),
+    );
   });
 });

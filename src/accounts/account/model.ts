@@ -166,3 +166,19 @@ export function stageChangedEvent(from: string | null, to: string, reason: strin
     data: { from, to, reason },
   };
 }
+
+/**
+ * Merge changed traits into the stored ones (JSON Merge Patch for one level): keys sent
+ * replace, a key sent as null is removed, keys not sent stay. Imports merge the same way.
+ */
+export function mergeTraits(
+  stored: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...stored };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}

@@ -64,7 +64,12 @@ export const AccountCreate = z
 export type AccountCreateInput = z.infer<typeof AccountCreate>;
 
 export const AccountPatch = AccountCreate.partial()
-  .extend({ stageReason: z.string().max(500).optional() })
+  .extend({
+    stageReason: z.string().max(500).optional(),
+    traits: Traits.optional().describe(
+      'merged into the stored traits; a key sent as null is removed',
+    ),
+  })
   .strict()
   .meta({ id: 'AccountPatch' });
 export type AccountPatchInput = z.infer<typeof AccountPatch>;

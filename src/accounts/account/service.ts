@@ -15,7 +15,9 @@ import {
   assertTransition,
   createsCycle,
   normaliseDomain,
+  mergeTraits,
   normaliseSegment,
+  parseJsonObject,
   stageChangedEvent,
   stageMoveFields,
   toAccount,
@@ -198,7 +200,9 @@ export async function updateAccount(
       if (input.segment !== undefined) patch.segment = await checkSegment(trx, input.segment);
       if (input.industry !== undefined) patch.industry = input.industry ?? null;
       if (input.region !== undefined) patch.region = input.region ?? null;
-      if (input.traits !== undefined) patch.traits = JSON.stringify(input.traits);
+      if (input.traits !== undefined) {
+        patch.traits = JSON.stringify(mergeTraits(parseJsonObject(row.traits), input.traits));
+      }
       if (input.churnedOn !== undefined) patch.churned_on = input.churnedOn ?? null;
       if (input.churnReason !== undefined) patch.churn_reason = input.churnReason ?? null;
       if (input.churnNote !== undefined) patch.churn_note = input.churnNote ?? null;
