@@ -45,6 +45,8 @@ const ACCOUNT_COLUMNS = [
   'domain',
   'crmId',
   'billingId',
+  'parentId',
+  'parentCrmId',
   'segment',
   'stage',
   'owner',
@@ -101,12 +103,15 @@ export async function exportAccounts(
   const traits = [...traitKeys].sort();
   const emails = new Map((await listUsers(ctx)).map((u) => [u.id, u.email]));
   const money = (minor: number, currency: string) => formatMinor(minor, currency);
-  const row = (a: Account): ExportValue[] => [
+  // The parent by Tenure id and by CRM id, so a re-import finds it in either book.
+  const row = (a: Account, parents: Map<string, { crm_id: string | null }>): ExportValue[] => [
     a.id,
     a.name,
     a.domain,
     a.crmId,
     a.billingId,
+    a.parentId,
+    a.parentId ? parents.get(a.parentId)?.crm_id : null,
     a.segment,
     a.stage,
     a.ownerId ? (emails.get(a.ownerId) ?? a.ownerId) : null,
@@ -127,8 +132,11 @@ export async function exportAccounts(
       BOM +
       csvLine([...ACCOUNT_COLUMNS.map((k) => label('accounts', k)), ...traits.map(traitHeader)])
     );
-    for await (const items of pages(await next(undefined), next))
-      yield items.map((a) => csvLine(row(a))).join('');
+    for await (const items of pages(await next(undefined), next)) {
+      const parentIds = items.flatMap((a) => (a.parentId ? [a.parentId] : []));
+      const parents = await mapped(() => store.accountRefs(ctx.db, parentIds));
+      yield items.map((a) => csvLine(row(a, parents))).join('');
+    }
   })();
 }
 

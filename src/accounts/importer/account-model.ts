@@ -11,6 +11,9 @@ export interface AccountInput {
   domain?: string;
   crmId?: string;
   billingId?: string;
+  /** The parent account, by its Tenure id or CRM id (resolved when the whole file is read). */
+  parentId?: string;
+  parentCrmId?: string;
   segment?: string;
   stage?: Stage;
   ownerId?: string;
@@ -32,6 +35,8 @@ export function accountInput(r: ConvertedRow): AccountInput {
     domain: read.str(r, 'domain'),
     crmId: read.str(r, 'crmId'),
     billingId: read.str(r, 'billingId'),
+    parentId: read.str(r, 'parentId'),
+    parentCrmId: read.str(r, 'parentCrmId'),
     segment: read.str(r, 'segment'),
     stage: read.str(r, 'stage') as Stage | undefined,
     ownerId: read.str(r, 'owner'),

@@ -6,6 +6,7 @@ import type { HandlerFactory, PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { columnOf } from './rows.js';
 import { claimAll, KeySet, NS, type Claim } from './keyset.js';
+import { ParentLinks } from './parents.js';
 import * as store from './store.js';
 
 /**
@@ -57,6 +58,10 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
   const col = (k: string) => columnOf(env.analysis, k);
   const source = env.analysis.fileName ?? 'a CSV file';
   const bookWasEmpty = !(await store.anyAccount(env.db));
+  const hasParentColumn = env.analysis.columns.some(
+    (c) => c.target.kind === 'field' && ['parentId', 'parentCrmId'].includes(c.target.field.key),
+  );
+  const parents = new ParentLinks(hasParentColumn, claims, col);
 
   const entry = (
     accountId: string,
@@ -99,9 +104,40 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
     data: createdData,
   });
 
+  const updatedEntry = (accountId: string, fields: string[], line: number): TimelineRow =>
+    entry(accountId, 'imported', `Updated by import of ${source}: ${fields.join(', ')}`, {
+      importId: env.importId,
+      action: 'updated',
+      fields,
+      line,
+    });
+
   return {
     counts,
-    async finish() {},
+    // Parents are linked once every row is known (and, in an apply, written).
+    async finish() {
+      const outcomes = await parents.resolve(env);
+      const links: { id: string; parentId: string }[] = [];
+      const entries: TimelineRow[] = [];
+      const write = env.writing();
+      for (const { record: p, parentNode } of outcomes) {
+        const fields = p.changed ? [...p.changed] : null;
+        if (parentNode !== null && fields) {
+          fields.push('parentId');
+          if (fields.length === 1) {
+            counts.unchanged--;
+            counts.updated++;
+          }
+        }
+        if (!write) continue;
+        if (parentNode !== null)
+          links.push({ id: p.accountId, parentId: parents.accountIdOf(parentNode) });
+        if (fields?.length) entries.push(updatedEntry(p.accountId, fields, p.line));
+      }
+      if (!write) return;
+      await store.setParents(env.db, links, at);
+      await store.bulkWrite(env.db, env.ctx.dialect, 'timeline_entries', entries);
+    },
     async batch(rows) {
       const inputs = rows.map(accountInput);
       const keys: store.AccountKeys = {
@@ -236,9 +272,20 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
             value: fallback.value,
           });
         if (!claim(input, claimKeys)) continue;
+        parents.crmChange(target, input);
+        const parentRef = parents.wants(input);
+        const pending = {
+          line,
+          accountId,
+          dbId: target?.id ?? null,
+          currentParent: target?.parent_id ?? null,
+          refId: input.parentId,
+          refCrm: input.parentCrmId,
+        };
 
         if (!target) {
           counts.created++;
+          if (parentRef) parents.add({ ...pending, changed: null });
           if (!write) continue;
           const row = newAccountRow(input, accountId, at, today);
           inserts.push(row);
@@ -264,6 +311,8 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
           });
           continue;
         }
+        // A row naming a parent gets its timeline entry once the parent is known.
+        if (parentRef) parents.add({ ...pending, changed: merged.changed });
         if (merged.changed.length === 0) {
           counts.unchanged++;
           continue;
@@ -304,19 +353,7 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
             }),
           );
         }
-        entries.push(
-          entry(
-            accountId,
-            'imported',
-            `Updated by import of ${source}: ${merged.changed.join(', ')}`,
-            {
-              importId: env.importId,
-              action: 'updated',
-              fields: merged.changed,
-              line,
-            },
-          ),
-        );
+        if (!parentRef) entries.push(updatedEntry(accountId, merged.changed, line));
       }
 
       if (!env.writing()) return;

@@ -126,6 +126,26 @@ export const ACCOUNT_FIELDS: readonly FieldDef[] = [
     ],
     max: 128,
   },
+  // The parent account (hierarchy): by its CRM id or its Tenure id, in Tenure or in the same file.
+  {
+    key: 'parentCrmId',
+    type: 'id',
+    label: 'Parent CRM ID',
+    synonyms: [
+      'parent crm id',
+      'parent account id',
+      'parent salesforce id',
+      'parent account crm id',
+      'parent id',
+    ],
+    max: 128,
+  },
+  {
+    key: 'parentId',
+    type: 'id',
+    label: 'Parent Tenure ID',
+    synonyms: ['parent tenure id', 'parent tenure account id'],
+  },
   {
     key: 'segment',
     type: 'segment',

@@ -160,7 +160,9 @@ for (const dialect of testDialects()) {
       expect(res.headers['content-disposition']).toMatch(/attachment; filename="accounts-/);
       const text = res.body;
       expect(
-        text.startsWith('\ufeffTenure ID,Name,Domain,CRM ID,Billing ID,Segment,Stage,Owner'),
+        text.startsWith(
+          '\ufeffTenure ID,Name,Domain,CRM ID,Billing ID,Parent Tenure ID,Parent CRM ID,Segment,Stage,Owner',
+        ),
       ).toBe(true);
       expect(text.split('\r\n')).toHaveLength(4);
       expect(text).toContain('"calls, in March"');

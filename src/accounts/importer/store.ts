@@ -1,4 +1,4 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Dialect, Executor } from '../../db/database.js';
 import type {
   AccountRow,
@@ -243,6 +243,63 @@ export async function findSubscriptions(
     );
   if (lock && dialect === 'postgres') q = q.forUpdate();
   return q.execute();
+}
+
+/** An account's place in the hierarchy, as the parent checks of an import need it. */
+export interface ParentLink {
+  id: string;
+  crm_id: string | null;
+  parent_id: string | null;
+}
+
+const LOOKUP_CHUNK = 1_000;
+
+/** Accounts with any of these ids or CRM ids, a bounded number of values per query. */
+export async function findParentLinks(
+  db: Executor,
+  ids: readonly string[],
+  crmIds: readonly string[],
+): Promise<ParentLink[]> {
+  const out: ParentLink[] = [];
+  for (const [col, values] of [
+    ['id', ids],
+    ['crm_id', crmIds],
+  ] as const) {
+    for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
+      out.push(
+        ...(await db
+          .selectFrom('accounts')
+          .select(['id', 'crm_id', 'parent_id'])
+          .where(col, 'in', values.slice(i, i + LOOKUP_CHUNK))
+          .execute()),
+      );
+    }
+  }
+  return out;
+}
+
+/** Set parents, a few hundred accounts per statement. */
+export async function setParents(
+  db: Executor,
+  links: readonly { id: string; parentId: string }[],
+  at: string,
+): Promise<void> {
+  for (let i = 0; i < links.length; i += 500) {
+    const chunk = links.slice(i, i + 500);
+    const cases = sql.join(
+      chunk.map((l) => sql`when ${l.id} then ${l.parentId}`),
+      sql` `,
+    );
+    await db
+      .updateTable('accounts')
+      .set({ parent_id: sql<string>`case ${sql.ref('id')} ${cases} end`, updated_at: at })
+      .where(
+        'id',
+        'in',
+        chunk.map((l) => l.id),
+      )
+      .execute();
+  }
 }
 
 export async function anyAccount(db: Executor): Promise<boolean> {
