@@ -61,6 +61,8 @@ const bookArb = fc
       account: accountArb,
       crm: fc.option(fc.stringMatching(/^A-[0-9]e[0-9]{1,5}$/), { nil: undefined }),
       billing: fc.option(fc.stringMatching(/^cus_[a-z0-9]{4,8}$/), { nil: undefined }),
+      // Some accounts belong to an earlier one (a hierarchy), picked modulo their position.
+      parent: fc.option(fc.nat(), { nil: undefined }),
     }),
     { minLength: 1, maxLength: 12 },
   )
@@ -68,7 +70,12 @@ const bookArb = fc
     const seen = new Set<string>();
     const fresh = (v: string | undefined) =>
       v === undefined || seen.has(v) ? undefined : (seen.add(v), v);
-    return rows.map((r) => ({ ...r.account, crmId: fresh(r.crm), billingId: fresh(r.billing) }));
+    return rows.map((r, i) => ({
+      ...r.account,
+      crmId: fresh(r.crm),
+      billingId: fresh(r.billing),
+      parentIndex: i > 0 && r.parent !== undefined ? r.parent % i : undefined,
+    }));
   });
 
 type Book = typeof bookArb extends fc.Arbitrary<infer T> ? T : never;
@@ -81,6 +88,7 @@ async function seedUsers(db: TestDb): Promise<void> {
 
 async function loadBook(db: TestDb, book: Book): Promise<void> {
   const ctx = testCtx(db);
+  const ids: string[] = [];
   for (const a of book) {
     const created = await createAccount(ctx, {
       name: a.name,
@@ -97,7 +105,9 @@ async function loadBook(db: TestDb, book: Book): Promise<void> {
       churnReason: a.churnReason,
       churnNote: a.churnNote,
       traits: a.traits,
+      parentId: a.parentIndex === undefined ? undefined : ids[a.parentIndex],
     });
+    ids.push(created.id);
     if (a.archived) await setArchived(ctx, created.id, true);
   }
 }
@@ -154,6 +164,16 @@ for (const dialect of testDialects()) {
             expect(r.report.errors).toEqual([]);
             expect(r.status).toBe('applied');
             expect(await records(to)).toEqual(await records(from));
+            // The same export again: every row (parent links included) is unchanged.
+            const before = await snapshot(to.db);
+            const again = await importFile(testCtx(to), 'accounts', files.write('again.csv', csv));
+            expect(again.report).toMatchObject({
+              created: 0,
+              updated: 0,
+              unchanged: book.length,
+              errorCount: 0,
+            });
+            expect({ ...(await snapshot(to.db)), imports: [] }).toEqual({ ...before, imports: [] });
           } finally {
             await from.destroy();
             await to.destroy();
