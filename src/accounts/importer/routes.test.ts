@@ -55,6 +55,8 @@ for (const dialect of testDialects()) {
 
       const got = await app.inject({ method: 'GET', url: `/api/v1/imports/${created.id}` });
       expect(got.json()).toEqual(created);
+      const listed = await app.inject({ method: 'GET', url: '/api/v1/imports?limit=5' });
+      expect(listed.json().items.map((i: { id: string }) => i.id)).toEqual([created.id]);
 
       const applied = await apply(created.id);
       expect(applied.statusCode).toBe(200);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { loadConfig } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
@@ -62,6 +63,21 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       });
       return reply.status(201).send(view);
     },
+  );
+
+  app.get(
+    '/api/v1/imports',
+    {
+      schema: {
+        tags,
+        summary: 'Recent imports, newest first, with their reports',
+        querystring: z
+          .object({ limit: z.coerce.number().int().min(1).max(100).default(20) })
+          .strict(),
+        response: { 200: z.object({ items: z.array(ImportOut) }), 400: ErrorOut },
+      },
+    },
+    async (req) => ({ items: await service.listImports(ctxOf(req), req.query.limit) }),
   );
 
   app.get(
