@@ -1,18 +1,24 @@
 import { randomBytes } from 'node:crypto';
 
-const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+export const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
-/**
- * Time-ordered ids (ULID layout, lower case) with a type prefix, e.g. `acc_01jd…`.
- * Ordering by id is ordering by creation, which keeps cursor pagination stable.
- */
-export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+/** The 10-character time part of an id: milliseconds since the epoch in base 32. */
+export function encodeTime(now: number): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
     time = CROCKFORD[t % 32] + time;
     t = Math.floor(t / 32);
   }
+  return time;
+}
+
+/**
+ * Time-ordered ids (ULID layout, lower case) with a type prefix, e.g. `acc_01jd…`.
+ * Ordering by id is ordering by creation, which keeps cursor pagination stable.
+ */
+export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+  const time = encodeTime(now);
   const bytes = randomBytes(16);
   let rand = '';
   for (let i = 0; i < 16; i++) rand += CROCKFORD[bytes[i]! % 32];

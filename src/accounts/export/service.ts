@@ -163,6 +163,32 @@ const CONTACT_COLUMNS = [
   'leftReason',
 ] as const;
 
+type AccountRef = { id: string; name: string; crm_id: string | null; billing_id: string | null };
+
+/**
+ * Lines of a CSV of records that belong to an account (contacts, subscriptions): each page
+ * looks up its accounts' ids and name in one query so the file names the account the way
+ * the importer reads it back.
+ */
+async function* linesWithAccount<T extends { accountId: string }>(
+  ctx: Ctx,
+  header: string,
+  first: { items: T[]; nextCursor: string | null },
+  next: Pager<T>,
+  cells: (item: T, account: AccountRef | undefined) => ExportValue[],
+): AsyncGenerator<string> {
+  yield BOM + header;
+  for await (const items of pages(first, next)) {
+    const accounts = await mapped(() =>
+      store.accountRefs(
+        ctx.db,
+        items.map((i) => i.accountId),
+      ),
+    );
+    yield items.map((i) => csvLine(cells(i, accounts.get(i.accountId)))).join('');
+  }
+}
+
 export async function exportContacts(
   ctx: Ctx,
   f: ContactExportFilter = {},
@@ -176,45 +202,35 @@ export async function exportContacts(
       cursor,
     });
   const first = await next(undefined);
-  return (async function* lines() {
-    yield BOM + csvLine(CONTACT_COLUMNS.map((k) => label('contacts', k)));
-    for await (const items of pages(first, next)) {
-      const accounts = await mapped(() =>
-        store.accountRefs(
-          ctx.db,
-          items.map((c) => c.accountId),
-        ),
-      );
-      yield items
-        .map((c) => {
-          const a = accounts.get(c.accountId);
-          const has = (r: Contact['roles'][number]) => c.roles.includes(r);
-          return csvLine([
-            c.id,
-            c.externalId,
-            c.accountId,
-            a?.crm_id,
-            a?.billing_id,
-            a?.name,
-            c.name,
-            c.email,
-            c.title,
-            c.phone,
-            has('champion'),
-            has('economic_buyer'),
-            has('executive_sponsor'),
-            has('technical_lead'),
-            has('power_user'),
-            has('detractor'),
-            c.lastSeenAt,
-            c.latestNps,
-            c.leftOn,
-            c.leftReason,
-          ]);
-        })
-        .join('');
-    }
-  })();
+  const has = (c: Contact, r: Contact['roles'][number]) => c.roles.includes(r);
+  return linesWithAccount(
+    ctx,
+    csvLine(CONTACT_COLUMNS.map((k) => label('contacts', k))),
+    first,
+    next,
+    (c, a) => [
+      c.id,
+      c.externalId,
+      c.accountId,
+      a?.crm_id,
+      a?.billing_id,
+      a?.name,
+      c.name,
+      c.email,
+      c.title,
+      c.phone,
+      has(c, 'champion'),
+      has(c, 'economic_buyer'),
+      has(c, 'executive_sponsor'),
+      has(c, 'technical_lead'),
+      has(c, 'power_user'),
+      has(c, 'detractor'),
+      c.lastSeenAt,
+      c.latestNps,
+      c.leftOn,
+      c.leftReason,
+    ],
+  );
 }
 
 const SUBSCRIPTION_COLUMNS = [
@@ -245,41 +261,31 @@ export async function exportSubscriptions(
   const next: Pager<Subscription> = (cursor) =>
     listSubscriptions(ctx, { limit: PAGE, accountId: f.accountId, status: f.status, cursor });
   const first = await next(undefined);
-  return (async function* lines() {
-    yield BOM + csvLine(SUBSCRIPTION_COLUMNS.map((k) => label('subscriptions', k)));
-    for await (const items of pages(first, next)) {
-      const accounts = await mapped(() =>
-        store.accountRefs(
-          ctx.db,
-          items.map((s) => s.accountId),
-        ),
-      );
-      yield items
-        .map((s) => {
-          const a = accounts.get(s.accountId);
-          return csvLine([
-            s.id,
-            s.externalId,
-            s.accountId,
-            a?.crm_id,
-            a?.billing_id,
-            a?.name,
-            s.plan,
-            s.product,
-            s.seats,
-            formatMinor(s.mrrMinor, s.currency),
-            s.currency,
-            s.billingFrequency,
-            s.startDate,
-            s.endDate,
-            s.autoRenew,
-            s.status,
-            s.canceledOn,
-          ]);
-        })
-        .join('');
-    }
-  })();
+  return linesWithAccount(
+    ctx,
+    csvLine(SUBSCRIPTION_COLUMNS.map((k) => label('subscriptions', k))),
+    first,
+    next,
+    (s, a) => [
+      s.id,
+      s.externalId,
+      s.accountId,
+      a?.crm_id,
+      a?.billing_id,
+      a?.name,
+      s.plan,
+      s.product,
+      s.seats,
+      formatMinor(s.mrrMinor, s.currency),
+      s.currency,
+      s.billingFrequency,
+      s.startDate,
+      s.endDate,
+      s.autoRenew,
+      s.status,
+      s.canceledOn,
+    ],
+  );
 }
 
 export type ExportFilter = AccountExportFilter & ContactExportFilter & SubscriptionExportFilter;

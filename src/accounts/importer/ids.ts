@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IdPrefix } from '../../core/ids.js';
-
-const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+import { CROCKFORD, encodeTime, type IdPrefix } from '../../core/ids.js';
 
 /**
  * Ids in the same layout as core `newId` (prefix, 10 time chars, 16 random chars), but
@@ -11,12 +9,7 @@ const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
  * `randomBytes` call per import instead of one per id.
  */
 export function idFactory(now: number): (prefix: IdPrefix) => string {
-  let time = '';
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = CROCKFORD[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
+  const time = encodeTime(now);
   const bytes = randomBytes(16);
   // The top digit stays below 16 so the counter never overflows 16 digits.
   const digits = Array.from(bytes, (b, i) => (i === 0 ? b % 16 : b % 32));
