@@ -70,3 +70,16 @@ export const KEY_ROLES: readonly ContactRole[] = [
   'executive_sponsor',
   'economic_buyer',
 ];
+
+/** The timeline event of a contact leaving; a champion leaving says so in the title. */
+export function contactLeftEvent(row: Pick<ContactRow, 'name' | RoleColumn>) {
+  const roles = rolesOf(row);
+  const keyRoles = roles.filter((r) => KEY_ROLES.includes(r));
+  const championLeft = roles.includes('champion');
+  return {
+    title: championLeft
+      ? `Champion left: ${row.name}`
+      : `Contact left: ${row.name}${keyRoles.length ? ` (${keyRoles.join(', ')})` : ''}`,
+    data: { roles, keyRoles, championLeft },
+  };
+}

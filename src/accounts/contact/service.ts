@@ -9,7 +9,7 @@ import { mapped } from '../../db/errors.js';
 import * as accountStore from '../account/store.js';
 import * as timeline from '../timeline/service.js';
 import * as store from './store.js';
-import { KEY_ROLES, rolesOf, roleColumns, toContact, type Contact } from './model.js';
+import { contactLeftEvent, roleColumns, toContact, type Contact } from './model.js';
 import type { ContactCreateInput, ContactListInput, ContactPatchInput } from './schemas.js';
 
 /** Instants are stored as UTC ISO text whatever offset they arrive with. */
@@ -137,17 +137,14 @@ export async function markContactLeft(
       updated_at: ctx.now().toISOString(),
     };
     await store.updateContact(trx, id, patch);
-    const roles = rolesOf(row);
-    const keyRoles = roles.filter((r) => KEY_ROLES.includes(r));
+    const left = contactLeftEvent(row);
     await timeline.record(ctx, trx, row.account_id, {
       kind: 'contact_left',
-      title: keyRoles.includes('champion')
-        ? `Champion left: ${row.name}`
-        : `Contact left: ${row.name}${keyRoles.length ? ` (${keyRoles.join(', ')})` : ''}`,
+      title: left.title,
       body: input.reason ?? null,
       occurredAt: `${leftOn}T00:00:00.000Z`,
       contactId: id,
-      data: { roles, keyRoles, championLeft: roles.includes('champion') },
+      data: left.data,
     });
     return toContact({ ...row, ...patch });
   });

@@ -2,7 +2,7 @@ import { toIsoDate } from '../../core/clock.js';
 import { actorLabel } from '../../core/context.js';
 import type { AccountRow, TimelineRow } from '../../db/schema.js';
 import { accountInput, mergeAccount, newAccountRow, type AccountInput } from './account-model.js';
-import type { HandlerFactory, PassEnv } from './engine.js';
+import { timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { columnOf } from './rows.js';
 import { claimAll, KeySet, NS, type Claim } from './keyset.js';
@@ -63,23 +63,7 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
   );
   const parents = new ParentLinks(hasParentColumn, claims, col);
 
-  const entry = (
-    accountId: string,
-    kind: string,
-    title: string,
-    data: Record<string, unknown>,
-  ): TimelineRow => ({
-    id: env.newId('tle'),
-    account_id: accountId,
-    kind,
-    occurred_at: at,
-    title,
-    body: null,
-    contact_id: null,
-    actor,
-    data: JSON.stringify(data),
-    created_at: at,
-  });
+  const entry = timelineEntries(env);
 
   /** Check and take the row's keys; false (with an issue) when an earlier row has one of them. */
   function claim(input: AccountInput, keys: Claim[]): boolean {

@@ -1,6 +1,5 @@
-import { actorLabel } from '../../core/context.js';
 import type { ContactRow, TimelineRow } from '../../db/schema.js';
-import { KEY_ROLES, rolesOf } from '../contact/model.js';
+import { contactLeftEvent, rolesOf } from '../contact/model.js';
 import {
   checkContact,
   contactInput,
@@ -8,7 +7,7 @@ import {
   newContactRow,
   type ContactInput,
 } from './contact-model.js';
-import type { HandlerFactory, PassEnv } from './engine.js';
+import { timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { resolveAccounts, Touched } from './refs.js';
 import { columnOf } from './rows.js';
@@ -24,43 +23,21 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
   const claims = new KeySet();
   const touched = new Touched();
   const at = env.now.toISOString();
-  const actor = actorLabel(env.ctx.actor);
   const col = (k: string) => columnOf(env.analysis, k);
-  const entry = (
-    accountId: string,
-    kind: string,
-    title: string,
-    contactId: string | null,
-    data: Record<string, unknown>,
-    occurredAt = at,
-  ): TimelineRow => ({
-    id: env.newId('tle'),
-    account_id: accountId,
-    kind,
-    occurred_at: occurredAt,
-    title,
-    body: null,
-    contact_id: contactId,
-    actor,
-    data: JSON.stringify(data),
-    created_at: at,
-  });
+  const entry = timelineEntries(env);
   const leftEntry = (row: ContactRow) => {
-    const roles = rolesOf(row);
-    const keyRoles = roles.filter((r) => KEY_ROLES.includes(r));
-    return {
-      ...entry(
-        row.account_id,
-        'contact_left',
-        roles.includes('champion')
-          ? `Champion left: ${row.name}`
-          : `Contact left: ${row.name}${keyRoles.length ? ` (${keyRoles.join(', ')})` : ''}`,
-        row.id,
-        { roles, keyRoles, championLeft: roles.includes('champion'), importId: env.importId },
-        `${row.left_on}T00:00:00.000Z`,
-      ),
-      body: row.left_reason,
-    };
+    const e = contactLeftEvent(row);
+    return entry(
+      row.account_id,
+      'contact_left',
+      e.title,
+      { ...e.data, importId: env.importId },
+      {
+        contactId: row.id,
+        occurredAt: `${row.left_on}T00:00:00.000Z`,
+        body: row.left_reason,
+      },
+    );
   };
   const claim = (i: ContactInput, keys: Claim[]): boolean => {
     const clash = claimAll(claims, keys, i.line);
@@ -214,8 +191,8 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
               owner,
               'contact_added',
               `Contact added: ${row.name}${row.title ? `, ${row.title}` : ''}`,
-              row.id,
               { roles: rolesOf(row), importId: env.importId },
+              { contactId: row.id },
             ),
           );
           if (row.left_on) entries.push(leftEntry(row));
@@ -255,7 +232,6 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
             accountId,
             'imported',
             `Contacts imported from ${source}: ${t.created} added, ${t.updated} updated`,
-            null,
             { importId: env.importId, ...t },
           ),
         );

@@ -1,4 +1,5 @@
-import type { Ctx } from '../../core/context.js';
+import { actorLabel, type Ctx } from '../../core/context.js';
+import type { TimelineRow } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
 import { listUsers } from '../../identity/service.js';
 import { segments } from '../../settings/service.js';
@@ -156,4 +157,28 @@ export async function runPass(
     errors: sortIssues(sink.errors),
     errorsTruncated: sink.truncated,
   };
+}
+
+/** Timeline rows an import writes: stamped with the import's time and actor. */
+export function timelineEntries(env: PassEnv) {
+  const at = env.now.toISOString();
+  const actor = actorLabel(env.ctx.actor);
+  return (
+    accountId: string,
+    kind: string,
+    title: string,
+    data: Record<string, unknown>,
+    more: { contactId?: string | null; occurredAt?: string; body?: string | null } = {},
+  ): TimelineRow => ({
+    id: env.newId('tle'),
+    account_id: accountId,
+    kind,
+    occurred_at: more.occurredAt ?? at,
+    title,
+    body: more.body ?? null,
+    contact_id: more.contactId ?? null,
+    actor,
+    data: JSON.stringify(data),
+    created_at: at,
+  });
 }
