@@ -9,6 +9,7 @@ import { listContacts } from '../accounts/contact/service.js';
 import { listSubscriptions } from '../accounts/subscription/service.js';
 import { listTimeline } from '../accounts/timeline/service.js';
 import type { Ctx } from '../core/context.js';
+import { listUsers } from '../identity/service.js';
 import { printJson, printTable, withCtx } from './shared.js';
 
 interface ListOpts {
@@ -75,6 +76,7 @@ export function registerAccounts(program: Command): void {
       await withCtx(async (ctx) => {
         const page = await listAccounts(ctx, q);
         if (o.json) return printJson(page);
+        const owners = new Map((await listUsers(ctx)).map((u) => [u.id, u.email]));
         printTable(
           page.items.map((a) => ({
             id: a.id,
@@ -83,7 +85,7 @@ export function registerAccounts(program: Command): void {
             stage: a.stage,
             arr: money(a.arrMinor, a.currency),
             renewal: a.renewalDate,
-            owner: a.ownerId,
+            owner: a.ownerId ? (owners.get(a.ownerId) ?? a.ownerId) : '',
           })),
           ['id', 'name', 'segment', 'stage', 'arr', 'renewal', 'owner'],
         );

@@ -34,6 +34,11 @@ export function buildProgram(): Command {
 
 /** One-line reason on stderr and a non-zero exit for every failure. */
 export async function main(argv: string[]): Promise<void> {
+  // `tenure accounts list | head` closes the pipe early; that is not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
