@@ -21,6 +21,19 @@ for (const dialect of testDialects()) {
     const accountsByCrm = async () =>
       new Map((await db.db.selectFrom('accounts').selectAll().execute()).map((a) => [a.crm_id, a]));
 
+    it('refuses a row without ids that shares its name with a row that has one, in either order', async () => {
+      const ctx = testCtx(db);
+      for (const body of ['CRM ID,Name\nC1,Beta\n,Beta\n', 'CRM ID,Name\n,Beta\nC1,Beta\n']) {
+        const file = files.write('names.csv', body);
+        const r = await importFile(ctx, 'accounts', file);
+        expect(r.status).not.toBe('applied');
+        expect(r.report.errors[0]).toMatchObject({ column: 'Name', value: 'Beta' });
+        expect(await db.db.selectFrom('accounts').selectAll().execute()).toEqual([]);
+      }
+      const ok = files.write('ok.csv', 'CRM ID,Name\nC1,Beta\nC2,Beta\n');
+      expect((await importFile(ctx, 'accounts', ok)).report.created).toBe(2);
+    });
+
     it('creates accounts, then changes nothing when the same file comes again', async () => {
       const ctx = testCtx(db);
       const ana = await createUser(ctx, { email: 'ana@example.com', name: 'Ana', role: 'csm' });
