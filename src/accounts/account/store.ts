@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../db/database.js';
 import type { AccountPatchRow, AccountRow, NewAccountRow } from '../../db/schema.js';
-import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.js';
+import type { Page } from '../../core/pagination.js';
+import { columnOrder, keysetPage, type KeysetSort } from '../../db/keyset.js';
 import type { AccountSort } from './schemas.js';
 
 export async function getAccount(db: Executor, id: string): Promise<AccountRow | undefined> {
@@ -107,6 +108,28 @@ const SORT_COLUMN = {
   renewalDate: 'renewal_date',
 } as const;
 
+/** The account list's orders; names by code point on both databases, nulls last. */
+function accountSort(sort: AccountSort, dialect: Dialect): KeysetSort<AccountRow> {
+  const desc = sort.startsWith('-');
+  const key = (desc ? sort.slice(1) : sort) as keyof typeof SORT_COLUMN;
+  const column = SORT_COLUMN[key];
+  if (key === 'renewalDate') {
+    const missing = desc ? '' : '9999-12-31';
+    return {
+      name: sort,
+      desc,
+      expr: columnOrder(column, dialect, { missing }),
+      value: (r) => r.renewal_date ?? missing,
+    };
+  }
+  return {
+    name: sort,
+    desc,
+    expr: columnOrder(column, dialect, { text: key === 'name' }),
+    value: (r) => r[column] as string | number,
+  };
+}
+
 /** One page of accounts in `sort` order, continuing after `cursor`. */
 export async function listAccounts(
   db: Executor,
@@ -116,19 +139,6 @@ export async function listAccounts(
   limit: number,
   cursor?: string,
 ): Promise<Page<AccountRow>> {
-  const desc = sort.startsWith('-');
-  const key = (desc ? sort.slice(1) : sort) as keyof typeof SORT_COLUMN;
-  const column = SORT_COLUMN[key];
-  // Nulls sort last in both directions and both dialects.
-  const nullValue = key === 'renewalDate' ? (desc ? '' : '9999-12-31') : null;
-  // Names sort by code point on both databases (PostgreSQL's locale collation would differ).
-  const sortExpr =
-    nullValue !== null
-      ? sql`coalesce(${sql.ref(column)}, ${nullValue})`
-      : key === 'name' && dialect === 'postgres'
-        ? sql`${sql.ref(column)} collate "C"`
-        : sql.ref(column);
-
   let q = db.selectFrom('accounts').selectAll();
   if (!filter.includeArchived) q = q.where('archived_at', 'is', null);
   if (filter.ownerId === null) q = q.where('owner_id', 'is', null);
@@ -150,29 +160,5 @@ export async function listAccounts(
       ]),
     );
   }
-  if (cursor) {
-    const c = decodeCursor(cursor, sort);
-    const op = desc ? '<' : '>';
-    q = q.where((eb) =>
-      eb.or([eb(sortExpr, op, c.v), eb.and([eb(sortExpr, '=', c.v), eb('id', op, c.id)])]),
-    );
-  }
-  const rows = await q
-    .orderBy(sortExpr, desc ? 'desc' : 'asc')
-    .orderBy('id', desc ? 'desc' : 'asc')
-    .limit(limit + 1)
-    .execute();
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  const lastValue = (r: AccountRow): string | number =>
-    key === 'renewalDate'
-      ? (r.renewal_date ?? (nullValue as string))
-      : (r[column] as string | number);
-  return {
-    items,
-    nextCursor:
-      rows.length > limit && last
-        ? encodeCursor({ v: lastValue(last), id: last.id, s: sort })
-        : null,
-  };
+  return keysetPage(q, accountSort(sort, dialect), limit, cursor);
 }

@@ -55,15 +55,29 @@ export const ContactLeftBody = z
   .strict()
   .meta({ id: 'ContactLeft' });
 
+export const CONTACT_SORTS = [
+  'createdAt',
+  '-createdAt',
+  'name',
+  '-name',
+  'lastSeenAt',
+  '-lastSeenAt',
+] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+
 export const ContactListQuery = z
   .object({
     limit: LimitSchema,
     cursor: z.string().optional(),
+    sort: z.enum(CONTACT_SORTS).default('createdAt'),
     accountId: z.string().optional(),
     role: ContactRoleSchema.optional(),
     email: z.string().optional(),
     includeLeft: QueryBool.optional(),
   })
   .strict();
-export type ContactListInput = z.infer<typeof ContactListQuery>;
+/** Sort may be left out by callers inside the program; the API fills its default. */
+export type ContactListInput = Omit<z.infer<typeof ContactListQuery>, 'sort'> & {
+  sort?: ContactSort;
+};
 export const ContactPage = pageOf(ContactOut).meta({ id: 'ContactPage' });

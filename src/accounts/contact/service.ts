@@ -159,7 +159,14 @@ export async function getContact(ctx: Ctx, id: string): Promise<Contact> {
 
 export async function listContacts(ctx: Ctx, q: ContactListInput) {
   ctx.can('read');
-  const page = await store.listContacts(ctx.db, q, q.limit, q.cursor);
+  const page = await store.listContacts(
+    ctx.db,
+    ctx.dialect,
+    q,
+    q.sort ?? 'createdAt',
+    q.limit,
+    q.cursor,
+  );
   return { items: page.items.map(toContact), nextCursor: page.nextCursor };
 }
 

@@ -1,6 +1,8 @@
-import type { Executor } from '../../db/database.js';
+import type { Dialect, Executor } from '../../db/database.js';
 import type { ContactRow } from '../../db/schema.js';
-import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.js';
+import type { Page } from '../../core/pagination.js';
+import { columnOrder, keysetPage, type KeysetSort } from '../../db/keyset.js';
+import type { ContactSort } from './schemas.js';
 import { roleColumn, type ContactRole } from './model.js';
 
 export async function getContact(db: Executor, id: string): Promise<ContactRow | undefined> {
@@ -43,9 +45,30 @@ export async function updateContact(
   await db.updateTable('contacts').set(patch).where('id', '=', id).execute();
 }
 
+const CONTACT_SORT_COLUMN = {
+  createdAt: 'created_at',
+  name: 'name',
+  lastSeenAt: 'last_seen_at',
+} as const;
+
+function contactSort(sort: ContactSort, dialect: Dialect): KeysetSort<ContactRow> {
+  const desc = sort.startsWith('-');
+  const key = (desc ? sort.slice(1) : sort) as keyof typeof CONTACT_SORT_COLUMN;
+  const column = CONTACT_SORT_COLUMN[key];
+  const missing = key === 'lastSeenAt' ? (desc ? '' : '9999') : undefined;
+  return {
+    name: sort,
+    desc,
+    expr: columnOrder(column, dialect, { text: key === 'name', missing }),
+    value: (r) => r[column] ?? missing ?? '',
+  };
+}
+
 export async function listContacts(
   db: Executor,
+  dialect: Dialect,
   f: { accountId?: string; role?: ContactRole; email?: string; includeLeft?: boolean },
+  sort: ContactSort,
   limit: number,
   cursor?: string,
 ): Promise<Page<ContactRow>> {
@@ -54,15 +77,5 @@ export async function listContacts(
   if (f.role) q = q.where(roleColumn(f.role), '=', 1);
   if (f.email) q = q.where('email', '=', f.email.toLowerCase());
   if (!f.includeLeft) q = q.where('left_on', 'is', null);
-  if (cursor) q = q.where('id', '>', decodeCursor(cursor).id);
-  const rows = await q
-    .orderBy('id')
-    .limit(limit + 1)
-    .execute();
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > limit && last ? encodeCursor({ v: null, id: last.id }) : null,
-  };
+  return keysetPage(q, contactSort(sort, dialect), limit, cursor);
 }

@@ -73,16 +73,32 @@ export const SubscriptionPatch = z
   .meta({ id: 'SubscriptionPatch' });
 export type SubscriptionPatchInput = z.infer<typeof SubscriptionPatch>;
 
+export const SUBSCRIPTION_SORTS = [
+  'createdAt',
+  '-createdAt',
+  'startDate',
+  '-startDate',
+  'endDate',
+  '-endDate',
+  'mrr',
+  '-mrr',
+] as const;
+export type SubscriptionSort = (typeof SUBSCRIPTION_SORTS)[number];
+
 export const SubscriptionListQuery = z
   .object({
     limit: LimitSchema,
     cursor: z.string().optional(),
+    sort: z.enum(SUBSCRIPTION_SORTS).default('createdAt'),
     accountId: z.string().optional(),
     status: z.enum(SUBSCRIPTION_STATUSES).optional(),
     renewsBefore: IsoDateSchema.optional(),
   })
   .strict();
-export type SubscriptionListInput = z.infer<typeof SubscriptionListQuery>;
+/** Sort may be left out by callers inside the program; the API fills its default. */
+export type SubscriptionListInput = Omit<z.infer<typeof SubscriptionListQuery>, 'sort'> & {
+  sort?: SubscriptionSort;
+};
 export const SubscriptionPage = pageOf(SubscriptionOut).meta({ id: 'SubscriptionPage' });
 
 export const MovementOut = z

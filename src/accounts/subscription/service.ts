@@ -266,7 +266,14 @@ export async function getSubscription(ctx: Ctx, id: string): Promise<Subscriptio
 
 export async function listSubscriptions(ctx: Ctx, q: SubscriptionListInput) {
   ctx.can('read');
-  const page = await store.listSubscriptions(ctx.db, q, q.limit, q.cursor);
+  const page = await store.listSubscriptions(
+    ctx.db,
+    ctx.dialect,
+    q,
+    q.sort ?? 'createdAt',
+    q.limit,
+    q.cursor,
+  );
   return { items: page.items.map(toSubscription), nextCursor: page.nextCursor };
 }
 

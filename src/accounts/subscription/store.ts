@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../db/database.js';
 import type { MovementRow, SubscriptionRow } from '../../db/schema.js';
-import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.js';
+import type { Page } from '../../core/pagination.js';
+import { columnOrder, keysetPage, type KeysetSort } from '../../db/keyset.js';
+import type { SubscriptionSort } from './schemas.js';
 
 export async function getSubscription(
   db: Executor,
@@ -95,9 +97,32 @@ export async function nextRenewal(db: Executor, accountId: string): Promise<stri
   return (r?.d as string | null | undefined) ?? null;
 }
 
+const SUBSCRIPTION_SORT_COLUMN = {
+  createdAt: 'created_at',
+  startDate: 'start_date',
+  endDate: 'end_date',
+  mrr: 'mrr_minor',
+} as const;
+
+function subscriptionSort(sort: SubscriptionSort, dialect: Dialect): KeysetSort<SubscriptionRow> {
+  const desc = sort.startsWith('-');
+  const key = (desc ? sort.slice(1) : sort) as keyof typeof SUBSCRIPTION_SORT_COLUMN;
+  const column = SUBSCRIPTION_SORT_COLUMN[key];
+  // Open-ended terms (no end date) sort last either way.
+  const missing = key === 'endDate' ? (desc ? '' : '9999-12-31') : undefined;
+  return {
+    name: sort,
+    desc,
+    expr: columnOrder(column, dialect, { missing }),
+    value: (r) => r[column] ?? missing ?? '',
+  };
+}
+
 export async function listSubscriptions(
   db: Executor,
+  dialect: Dialect,
   f: { accountId?: string; status?: string; renewsBefore?: string },
+  sort: SubscriptionSort,
   limit: number,
   cursor?: string,
 ): Promise<Page<SubscriptionRow>> {
@@ -105,17 +130,7 @@ export async function listSubscriptions(
   if (f.accountId) q = q.where('account_id', '=', f.accountId);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.renewsBefore) q = q.where('end_date', '<=', f.renewsBefore);
-  if (cursor) q = q.where('id', '>', decodeCursor(cursor).id);
-  const rows = await q
-    .orderBy('id')
-    .limit(limit + 1)
-    .execute();
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > limit && last ? encodeCursor({ v: null, id: last.id }) : null,
-  };
+  return keysetPage(q, subscriptionSort(sort, dialect), limit, cursor);
 }
 
 export async function listMovements(db: Executor, accountId: string): Promise<MovementRow[]> {

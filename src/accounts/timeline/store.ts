@@ -1,6 +1,8 @@
 import type { Executor } from '../../db/database.js';
 import type { TimelineRow } from '../../db/schema.js';
-import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.js';
+import { sql } from 'kysely';
+import type { Page } from '../../core/pagination.js';
+import { keysetPage } from '../../db/keyset.js';
 
 export async function insertEntries(db: Executor, rows: TimelineRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -23,25 +25,15 @@ export async function listEntries(
   if (opts.kinds?.length) q = q.where('kind', 'in', opts.kinds);
   if (opts.before) q = q.where('occurred_at', '<', opts.before);
   if (opts.after) q = q.where('occurred_at', '>=', opts.after);
-  if (opts.cursor) {
-    const c = decodeCursor(opts.cursor);
-    q = q.where((eb) =>
-      eb.or([
-        eb('occurred_at', '<', String(c.v)),
-        eb.and([eb('occurred_at', '=', String(c.v)), eb('id', '<', c.id)]),
-      ]),
-    );
-  }
-  const rows = await q
-    .orderBy('occurred_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(opts.limit + 1)
-    .execute();
-  const items = rows.slice(0, opts.limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor:
-      rows.length > opts.limit && last ? encodeCursor({ v: last.occurred_at, id: last.id }) : null,
-  };
+  return keysetPage(
+    q,
+    {
+      name: '-occurredAt',
+      desc: true,
+      expr: sql`${sql.ref('occurred_at')}`,
+      value: (r) => r.occurred_at,
+    },
+    opts.limit,
+    opts.cursor,
+  );
 }
