@@ -61,3 +61,29 @@ export function columnOrder(
       : sql`coalesce(${sql.ref(column)}, ${opts.missing})`;
   return opts.text && dialect === 'postgres' ? sql`${ref} collate "C"` : ref;
 }
+
+/** Stands in for a missing date or instant so it sorts after every real one. */
+const LAST = '9999-12-31T99';
+
+/**
+ * A list's sort from its API name ("name", "-mrr"): `columns` maps sort keys to columns,
+ * `text` keys sort by code point, `nullable` keys put missing values last either way.
+ */
+export function sortBy<O>(
+  sort: string,
+  columns: Readonly<Record<string, string>>,
+  dialect: 'sqlite' | 'postgres',
+  opts: { text?: readonly string[]; nullable?: readonly string[] } = {},
+): KeysetSort<O> {
+  const desc = sort.startsWith('-');
+  const key = desc ? sort.slice(1) : sort;
+  const column = columns[key];
+  if (!column) throw new Error(`unknown sort ${sort}`);
+  const missing = opts.nullable?.includes(key) ? (desc ? '' : LAST) : undefined;
+  return {
+    name: sort,
+    desc,
+    expr: columnOrder(column, dialect, { text: opts.text?.includes(key), missing }),
+    value: (row) => (row as Record<string, string | number | null>)[column] ?? missing ?? '',
+  };
+}

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../db/database.js';
 import type { AccountPatchRow, AccountRow, NewAccountRow } from '../../db/schema.js';
 import type { Page } from '../../core/pagination.js';
-import { columnOrder, keysetPage, type KeysetSort } from '../../db/keyset.js';
+import { keysetPage, sortBy } from '../../db/keyset.js';
 import type { AccountSort } from './schemas.js';
 
 export async function getAccount(db: Executor, id: string): Promise<AccountRow | undefined> {
@@ -108,28 +108,6 @@ const SORT_COLUMN = {
   renewalDate: 'renewal_date',
 } as const;
 
-/** The account list's orders; names by code point on both databases, nulls last. */
-function accountSort(sort: AccountSort, dialect: Dialect): KeysetSort<AccountRow> {
-  const desc = sort.startsWith('-');
-  const key = (desc ? sort.slice(1) : sort) as keyof typeof SORT_COLUMN;
-  const column = SORT_COLUMN[key];
-  if (key === 'renewalDate') {
-    const missing = desc ? '' : '9999-12-31';
-    return {
-      name: sort,
-      desc,
-      expr: columnOrder(column, dialect, { missing }),
-      value: (r) => r.renewal_date ?? missing,
-    };
-  }
-  return {
-    name: sort,
-    desc,
-    expr: columnOrder(column, dialect, { text: key === 'name' }),
-    value: (r) => r[column] as string | number,
-  };
-}
-
 /** One page of accounts in `sort` order, continuing after `cursor`. */
 export async function listAccounts(
   db: Executor,
@@ -160,5 +138,10 @@ export async function listAccounts(
       ]),
     );
   }
-  return keysetPage(q, accountSort(sort, dialect), limit, cursor);
+  return keysetPage(
+    q,
+    sortBy<AccountRow>(sort, SORT_COLUMN, dialect, { text: ['name'], nullable: ['renewalDate'] }),
+    limit,
+    cursor,
+  );
 }

@@ -1,7 +1,7 @@
 import type { Dialect, Executor } from '../../db/database.js';
 import type { ContactRow } from '../../db/schema.js';
 import type { Page } from '../../core/pagination.js';
-import { columnOrder, keysetPage, type KeysetSort } from '../../db/keyset.js';
+import { keysetPage, sortBy } from '../../db/keyset.js';
 import type { ContactSort } from './schemas.js';
 import { roleColumn, type ContactRole } from './model.js';
 
@@ -51,19 +51,6 @@ const CONTACT_SORT_COLUMN = {
   lastSeenAt: 'last_seen_at',
 } as const;
 
-function contactSort(sort: ContactSort, dialect: Dialect): KeysetSort<ContactRow> {
-  const desc = sort.startsWith('-');
-  const key = (desc ? sort.slice(1) : sort) as keyof typeof CONTACT_SORT_COLUMN;
-  const column = CONTACT_SORT_COLUMN[key];
-  const missing = key === 'lastSeenAt' ? (desc ? '' : '9999') : undefined;
-  return {
-    name: sort,
-    desc,
-    expr: columnOrder(column, dialect, { text: key === 'name', missing }),
-    value: (r) => r[column] ?? missing ?? '',
-  };
-}
-
 export async function listContacts(
   db: Executor,
   dialect: Dialect,
@@ -77,5 +64,13 @@ export async function listContacts(
   if (f.role) q = q.where(roleColumn(f.role), '=', 1);
   if (f.email) q = q.where('email', '=', f.email.toLowerCase());
   if (!f.includeLeft) q = q.where('left_on', 'is', null);
-  return keysetPage(q, contactSort(sort, dialect), limit, cursor);
+  return keysetPage(
+    q,
+    sortBy<ContactRow>(sort, CONTACT_SORT_COLUMN, dialect, {
+      text: ['name'],
+      nullable: ['lastSeenAt'],
+    }),
+    limit,
+    cursor,
+  );
 }

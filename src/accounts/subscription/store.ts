@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../db/database.js';
 import type { MovementRow, SubscriptionRow } from '../../db/schema.js';
 import type { Page } from '../../core/pagination.js';
-import { columnOrder, keysetPage, type KeysetSort } from '../../db/keyset.js';
+import { keysetPage, sortBy } from '../../db/keyset.js';
 import type { SubscriptionSort } from './schemas.js';
 
 export async function getSubscription(
@@ -104,20 +104,6 @@ const SUBSCRIPTION_SORT_COLUMN = {
   mrr: 'mrr_minor',
 } as const;
 
-function subscriptionSort(sort: SubscriptionSort, dialect: Dialect): KeysetSort<SubscriptionRow> {
-  const desc = sort.startsWith('-');
-  const key = (desc ? sort.slice(1) : sort) as keyof typeof SUBSCRIPTION_SORT_COLUMN;
-  const column = SUBSCRIPTION_SORT_COLUMN[key];
-  // Open-ended terms (no end date) sort last either way.
-  const missing = key === 'endDate' ? (desc ? '' : '9999-12-31') : undefined;
-  return {
-    name: sort,
-    desc,
-    expr: columnOrder(column, dialect, { missing }),
-    value: (r) => r[column] ?? missing ?? '',
-  };
-}
-
 export async function listSubscriptions(
   db: Executor,
   dialect: Dialect,
@@ -130,7 +116,12 @@ export async function listSubscriptions(
   if (f.accountId) q = q.where('account_id', '=', f.accountId);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.renewsBefore) q = q.where('end_date', '<=', f.renewsBefore);
-  return keysetPage(q, subscriptionSort(sort, dialect), limit, cursor);
+  return keysetPage(
+    q,
+    sortBy<SubscriptionRow>(sort, SUBSCRIPTION_SORT_COLUMN, dialect, { nullable: ['endDate'] }),
+    limit,
+    cursor,
+  );
 }
 
 export async function listMovements(db: Executor, accountId: string): Promise<MovementRow[]> {
