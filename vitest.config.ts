@@ -6,8 +6,8 @@ const json = process.env.VITEST_JSON;
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },

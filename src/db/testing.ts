@@ -60,7 +60,7 @@ export async function freshTestDb(dialect: Dialect): Promise<TestDb> {
   await admin.end();
   url.searchParams.set('options', `-c search_path=${schema}`);
   const h = openPostgres(url.toString(), 4);
-  await migrateToLatest(h.db, schema);
+  await migrateWithRetry(h, schema);
   return {
     ...h,
     location: url.toString(),
@@ -72,4 +72,22 @@ export async function freshTestDb(dialect: Dialect): Promise<TestDb> {
       await c.end();
     },
   };
+}
+
+/**
+ * Kysely's migrator lists tables across every schema; when another test drops its schema at
+ * that moment PostgreSQL answers 3F000 (invalid_schema_name) for the vanished one. Only
+ * concurrent test databases do that, so retry.
+ */
+async function migrateWithRetry(h: DbHandle, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(h.db, schema);
+      return;
+    } catch (err) {
+      const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+      if (code !== '3F000' || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
