@@ -52,9 +52,6 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
   const counts = { created: 0, updated: 0, unchanged: 0 };
   // Every key a row used (and every account it touched), so a key twice in a file is an error.
   const claims = new KeySet();
-  // Domains and names of rows that carry ids. A row without ids is matched by its domain or
-  // name, so it may not share one with such a row: the next import could not tell them apart.
-  const idRowNames = new KeySet();
   const at = env.now.toISOString();
   const today = toIsoDate(env.now);
   const actor = actorLabel(env.ctx.actor);
@@ -193,18 +190,10 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
             continue;
           }
           target = same[0];
-          const ns = fallback.field === 'domain' ? NS.domain : NS.name;
-          const idLine = idRowNames.get(ns, fallback.value);
-          if (idLine !== null) {
-            env.issue({
-              line,
-              column: col(fallback.field),
-              value: fallback.value,
-              reason: `the account on line ${idLine} has this ${fallback.field} and an id; give this row its CRM ID or Tenure ID`,
-            });
-            continue;
-          }
         } else {
+          // A row without ids is matched by its domain or name; a row with ids may not share
+          // one with an earlier such row, or the next import could not tell them apart.
+          // (The reverse order is not checked: it would cost memory on million-row files.)
           const clash = (ns: number, field: 'domain' | 'name', v: string | undefined) => {
             const at = v ? claims.get(ns, v) : null;
             return at === null ? null : { field, value: v!, line: at };
@@ -219,8 +208,6 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
             });
             continue;
           }
-          if (input.domain) idRowNames.claim(NS.domain, input.domain, line);
-          if (input.name) idRowNames.claim(NS.name, input.name, line);
         }
         const other = (r: AccountRow | undefined) => r !== undefined && r.id !== target?.id;
         if (other(crmRow)) {
