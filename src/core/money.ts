@@ -1,5 +1,3 @@
-import { AppError } from './errors.js';
-
 /** Money is integer minor units plus an ISO 4217 currency; never floats in storage. */
 export interface Money {
   amountMinor: number;
@@ -23,10 +21,6 @@ const EXPONENT: Record<string, number> = {
 
 export function currencyExponent(currency: string): number {
   return EXPONENT[currency] ?? 2;
-}
-
-export function isCurrency(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code);
 }
 
 /**
@@ -100,10 +94,4 @@ export function formatMinor(amountMinor: number, currency: string): string {
   const abs = Math.abs(amountMinor);
   const s = String(abs).padStart(exp + 1, '0');
   return `${sign}${s.slice(0, -exp)}.${s.slice(-exp)}`;
-}
-
-export function assertSameCurrency(a: string, b: string): void {
-  if (a !== b) {
-    throw new AppError('validation', `currency mismatch: ${a} vs ${b}`, { currency: [a, b] });
-  }
 }

@@ -1,6 +1,6 @@
 import { newId } from '../core/ids.js';
 import type { Ctx } from '../core/context.js';
-import { AppError, notFound } from '../core/errors.js';
+import { AppError } from '../core/errors.js';
 import { mapped } from '../db/errors.js';
 import * as store from './store.js';
 import { normaliseEmail, toUser, type Role, type User } from './model.js';
@@ -44,10 +44,4 @@ export async function resolveUserRef(ctx: Ctx, ref: string, field = 'ownerId'): 
     });
   }
   return row.id;
-}
-
-export async function getUserOrThrow(ctx: Ctx, id: string): Promise<User> {
-  const row = await store.getUser(ctx.db, id);
-  if (!row) throw notFound('user', id);
-  return toUser(row);
 }

@@ -16,14 +16,3 @@ export async function insertUsers(db: Executor, rows: UserRow[]): Promise<void> 
 export async function listUsers(db: Executor): Promise<UserRow[]> {
   return db.selectFrom('users').selectAll().orderBy('name').orderBy('id').execute();
 }
-
-/** Map of lower-cased email and id → user id, for resolving owners in bulk (imports). */
-export async function userLookup(db: Executor): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('users').select(['id', 'email']).execute();
-  const m = new Map<string, string>();
-  for (const r of rows) {
-    m.set(r.id, r.id);
-    m.set(r.email.toLowerCase(), r.id);
-  }
-  return m;
-}
