@@ -85,7 +85,8 @@ async function migrateWithRetry(h: DbHandle, schema: string): Promise<void> {
       await migrateToLatest(h.db, schema);
       return;
     } catch (err) {
-      const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+      const code =
+        typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
       if (code !== '3F000' || attempt >= 5) throw err;
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }
