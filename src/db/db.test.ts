@@ -22,6 +22,7 @@ const row = (id: string, crm: string) => ({
   traits: '{}',
   currency: 'USD',
   mrr_minor: 0,
+  search_text: '',
   stage_changed_at: '2026-01-01T00:00:00.000Z',
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',

@@ -34,6 +34,8 @@ export interface AccountsTable {
   archived_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Name and domain folded (lower case, no accents) for search; derived, never shown. */
+  search_text: string;
 }
 
 export interface StageHistoryTable {

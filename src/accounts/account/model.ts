@@ -182,3 +182,13 @@ export function mergeTraits(
   }
   return out;
 }
+
+/** Lower case without accents, the same in JavaScript for both databases. */
+export function foldText(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** What account search (`q`) matches against: name and domain, folded. */
+export function searchText(name: string, domain: string | null): string {
+  return foldText(`${name} ${domain ?? ''}`);
+}

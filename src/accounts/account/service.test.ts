@@ -199,3 +199,31 @@ for (const dialect of testDialects()) {
     });
   });
 }
+
+for (const dialect of testDialects()) {
+  describe(`account search on ${dialect}`, () => {
+    it('finds names and domains regardless of case and accents, and ids exactly', async () => {
+      const db = await freshTestDb(dialect);
+      try {
+        const ctx = testCtx(db);
+        const a = await service.createAccount(ctx, { name: 'ÉCOLE Supérieure', crmId: 'SF-9' });
+        const b = await service.createAccount(ctx, { name: 'Nordic', domain: 'skole.no' });
+        await service.createAccount(ctx, { name: '100% Juice' });
+        const find = async (q: string) =>
+          (await service.listAccounts(ctx, { limit: 50, sort: 'name', q })).items.map(
+            (x) => x.name,
+          );
+        expect(await find('ecole')).toEqual(['ÉCOLE Supérieure']);
+        expect(await find('supérieure')).toEqual(['ÉCOLE Supérieure']);
+        expect(await find('SKOLE')).toEqual(['Nordic']);
+        expect(await find('SF-9')).toEqual(['ÉCOLE Supérieure']);
+        expect(await find('%')).toEqual(['100% Juice']);
+        await service.updateAccount(ctx, b.id, { name: 'Fjord Ærø' });
+        expect(await find('ærø')).toEqual(['Fjord Ærø']);
+        expect(a.id).toBeTruthy();
+      } finally {
+        await db.destroy();
+      }
+    });
+  });
+}

@@ -18,6 +18,7 @@ import {
   mergeTraits,
   normaliseSegment,
   parseJsonObject,
+  searchText,
   stageChangedEvent,
   stageMoveFields,
   toAccount,
@@ -100,7 +101,9 @@ export async function createAccount(ctx: Ctx, input: AccountCreateInput): Promis
         archived_at: null,
         created_at: at,
         updated_at: at,
+        search_text: '',
       };
+      row.search_text = searchText(row.name, row.domain);
       await store.insertAccount(trx, row);
       await store.insertStageChange(trx, {
         id: newId('stg', now.getTime()),
@@ -235,6 +238,12 @@ export async function updateAccount(
       }
       if (input.stage !== undefined) {
         await moveStage(ctx, trx, row, input.stage, input.stageReason ?? null, patch);
+      }
+      if (patch.name !== undefined || patch.domain !== undefined) {
+        patch.search_text = searchText(
+          patch.name ?? row.name,
+          patch.domain !== undefined ? patch.domain : row.domain,
+        );
       }
       if (Object.keys(patch).length === 0) return toAccount(row);
       patch.updated_at = ctx.now().toISOString();

@@ -4,6 +4,7 @@ import type { AccountPatchRow, AccountRow, NewAccountRow } from '../../db/schema
 import type { Page } from '../../core/pagination.js';
 import { keysetPage, sortBy } from '../../db/keyset.js';
 import type { AccountSort } from './schemas.js';
+import { foldText } from './model.js';
 
 export async function getAccount(db: Executor, id: string): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -128,11 +129,10 @@ export async function listAccounts(
   if (filter.industry) q = q.where('industry', '=', filter.industry);
   if (filter.renewalBefore) q = q.where('renewal_date', '<=', filter.renewalBefore);
   if (filter.q) {
-    const like = `%${filter.q.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+    const like = `%${foldText(filter.q).replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
     q = q.where((eb) =>
       eb.or([
-        eb(sql`lower(name)`, 'like', sql`${like} escape '\\'`),
-        eb(sql`lower(coalesce(domain, ''))`, 'like', sql`${like} escape '\\'`),
+        eb('search_text', 'like', sql<string>`${like} escape '\\'`),
         eb('crm_id', '=', filter.q!),
         eb('billing_id', '=', filter.q!),
       ]),

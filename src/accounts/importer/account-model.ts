@@ -1,5 +1,11 @@
 import type { AccountRow } from '../../db/schema.js';
-import { canTransition, allowedNextStages, parseJsonObject, type Stage } from '../account/model.js';
+import {
+  canTransition,
+  allowedNextStages,
+  parseJsonObject,
+  searchText,
+  type Stage,
+} from '../account/model.js';
 import { read, type ConvertedRow } from './rows.js';
 
 /** Pure rules for turning an imported account row into a new or updated account row. */
@@ -95,6 +101,7 @@ export function newAccountRow(
     archived_at: input.archived ? at : null,
     created_at: at,
     updated_at: at,
+    search_text: searchText(input.name!, input.domain ?? null),
   };
 }
 
@@ -194,5 +201,6 @@ export function mergeAccount(
     }
   }
   if (changed.length) row.updated_at = at;
+  row.search_text = searchText(row.name, row.domain);
   return { ok: true, row, changed, stageFrom, ownerFrom };
 }

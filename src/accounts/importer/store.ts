@@ -119,6 +119,7 @@ export async function bulkWrite<T extends Table>(
 export const ACCOUNT_UPDATE_COLUMNS = [
   'name',
   'domain',
+  'search_text',
   'crm_id',
   'billing_id',
   'segment',
