@@ -1,0 +1,84 @@
+import type { Role } from './model.js';
+
+/**
+ * The permission matrix of docs/permissions.md as code. Pure: who may do what to which
+ * record. Services ask it through ctx.can, so HTTP, CLI, jobs and Ask AI obey one rule.
+ */
+export const RESOURCES = [
+  'account',
+  'task',
+  'user',
+  'api_key',
+  'setting',
+  'health_model',
+  'import',
+  'audit',
+] as const;
+export type Resource = (typeof RESOURCES)[number];
+export const ACTIONS = ['read', 'write', 'reassign'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** How far a role's right reaches: nowhere, its own records, its team's, or everything. */
+export type Reach = 'none' | 'own' | 'team' | 'all';
+
+/** Only admins see API keys and the audit log; everyone else reads the rest. */
+const ADMIN_READ: readonly Resource[] = ['api_key', 'audit'];
+
+function readOnly(): Record<Resource, Record<Action, Reach>> {
+  const out = {} as Record<Resource, Record<Action, Reach>>;
+  for (const r of RESOURCES) {
+    out[r] = { read: ADMIN_READ.includes(r) ? 'none' : 'all', write: 'none', reassign: 'none' };
+  }
+  return out;
+}
+
+function everything(): Record<Resource, Record<Action, Reach>> {
+  const out = {} as Record<Resource, Record<Action, Reach>>;
+  for (const r of RESOURCES) out[r] = { read: 'all', write: 'all', reassign: 'all' };
+  return out;
+}
+
+export const MATRIX: Record<Role, Record<Resource, Record<Action, Reach>>> = {
+  admin: everything(),
+  manager: {
+    ...readOnly(),
+    account: { read: 'all', write: 'team', reassign: 'team' },
+    task: { read: 'all', write: 'team', reassign: 'team' },
+    import: { read: 'all', write: 'team', reassign: 'none' },
+  },
+  csm: {
+    ...readOnly(),
+    account: { read: 'all', write: 'own', reassign: 'none' },
+    task: { read: 'all', write: 'own', reassign: 'none' },
+    import: { read: 'all', write: 'own', reassign: 'none' },
+  },
+  viewer: readOnly(),
+};
+
+export interface Subject {
+  role: Role;
+  userId: string;
+  /** The users a manager leads (their accounts are the manager's team's). */
+  team?: readonly string[];
+}
+
+/** The record acted on: whose it is (account owner, task assignee). */
+export interface Target {
+  ownerId?: string | null;
+}
+
+export function allowed(
+  subject: Subject,
+  action: Action,
+  resource: Resource,
+  target?: Target,
+): boolean {
+  const reach = MATRIX[subject.role][resource][action];
+  if (reach === 'all') return true;
+  if (reach === 'none') return false;
+  // Creating a record that names no owner yet is within a scoped right.
+  const owner = target?.ownerId ?? null;
+  if (owner === null) return true;
+  if (owner === subject.userId) return true;
+  return reach === 'team' && (subject.team ?? []).includes(owner);
+}
