@@ -2,10 +2,10 @@ import { toIsoDate } from '../../core/clock.js';
 import { actorLabel } from '../../core/context.js';
 import type { AccountRow, TimelineRow } from '../../db/schema.js';
 import { accountInput, mergeAccount, newAccountRow, type AccountInput } from './account-model.js';
-import { timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
+import { rowClaimer, timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { columnOf } from './rows.js';
-import { claimAll, KeySet, NS, type Claim } from './keyset.js';
+import { KeySet, NS, type Claim } from './keyset.js';
 import { ParentLinks } from './parents.js';
 import * as store from './store.js';
 
@@ -65,20 +65,10 @@ export const accountsHandler: HandlerFactory = async (env: PassEnv) => {
 
   const entry = timelineEntries(env);
 
-  /** Check and take the row's keys; false (with an issue) when an earlier row has one of them. */
-  function claim(input: AccountInput, keys: Claim[]): boolean {
-    const clash = claimAll(claims, keys, input.line);
-    if (!clash) return true;
-    const column = col(clash.field);
-    const what = clash.ns === NS.record ? 'account' : column;
-    env.issue({
-      line: input.line,
-      column,
-      value: clash.value,
-      reason: `same ${what} as line ${clash.line}; each account may appear once per file`,
-    });
-    return false;
-  }
+  // A clash on the account itself names the account; on a key, the key's column.
+  const claim = rowClaimer(env, claims, 'account', (clash, column) =>
+    clash.ns === NS.record ? 'account' : column,
+  );
 
   // Identical for every created account, so the row writer binds it once per batch.
   const createdData = JSON.stringify({ importId: env.importId, action: 'created' });

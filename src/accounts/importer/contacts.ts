@@ -1,17 +1,11 @@
 import type { ContactRow, TimelineRow } from '../../db/schema.js';
 import { contactLeftEvent, rolesOf } from '../contact/model.js';
-import {
-  checkContact,
-  contactInput,
-  mergeContact,
-  newContactRow,
-  type ContactInput,
-} from './contact-model.js';
-import { timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
+import { checkContact, contactInput, mergeContact, newContactRow } from './contact-model.js';
+import { rowClaimer, timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { resolveAccounts, Touched } from './refs.js';
 import { columnOf } from './rows.js';
-import { claimAll, KeySet, NS, type Claim } from './keyset.js';
+import { KeySet, NS, type Claim } from './keyset.js';
 import * as store from './store.js';
 
 /**
@@ -39,17 +33,7 @@ export const contactsHandler: HandlerFactory = async (env: PassEnv) => {
       },
     );
   };
-  const claim = (i: ContactInput, keys: Claim[]): boolean => {
-    const clash = claimAll(claims, keys, i.line);
-    if (!clash) return true;
-    env.issue({
-      line: i.line,
-      column: col(clash.field),
-      value: clash.value,
-      reason: `same contact as line ${clash.line}; each contact may appear once per file`,
-    });
-    return false;
-  };
+  const claim = rowClaimer(env, claims, 'contact');
 
   return {
     counts,

@@ -12,10 +12,11 @@ import {
   type Analysis,
 } from './analyze.js';
 import type { CsvSource } from './csv.js';
+import { claimAll, type Claim, type KeySet } from './keyset.js';
 import { batchesOf } from './parallel.js';
 import { idFactory } from './ids.js';
 import { emptyReport, IssueSink, sortIssues, type ImportReport, type RowIssue } from './model.js';
-import { convertRecord, type ConvertedRow, type Lookups } from './rows.js';
+import { columnOf, convertRecord, type ConvertedRow, type Lookups } from './rows.js';
 
 /** What a kind's handler gets: where to read and write, and how to report. */
 export interface PassEnv {
@@ -181,4 +182,28 @@ export function timelineEntries(env: PassEnv) {
     data: JSON.stringify(data),
     created_at: at,
   });
+}
+
+/**
+ * Take a row's keys (CRM id, external id, …) in the file's key set; when an earlier row
+ * used one, report it on this row and answer false. `what` names the clashing key.
+ */
+export function rowClaimer(
+  env: PassEnv,
+  claims: KeySet,
+  noun: string,
+  what: (clash: Claim & { line: number }, column: string) => string = () => noun,
+) {
+  return (row: { line: number }, keys: Claim[]): boolean => {
+    const clash = claimAll(claims, keys, row.line);
+    if (!clash) return true;
+    const column = columnOf(env.analysis, clash.field);
+    env.issue({
+      line: row.line,
+      column,
+      value: clash.value,
+      reason: `same ${what(clash, column)} as line ${clash.line}; each ${noun} may appear once per file`,
+    });
+    return false;
+  };
 }

@@ -1,13 +1,12 @@
 import { toIsoDate } from '../../core/clock.js';
-import { actorLabel } from '../../core/context.js';
 import type { AccountRow, SubscriptionRow } from '../../db/schema.js';
 import { applyRevenueChange } from '../subscription/service.js';
 import { contribution } from '../subscription/model.js';
-import type { HandlerFactory, PassEnv } from './engine.js';
+import { rowClaimer, timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { resolveAccounts, Touched } from './refs.js';
 import { columnOf } from './rows.js';
-import { claimAll, KeySet, NS, type Claim } from './keyset.js';
+import { KeySet, NS, type Claim } from './keyset.js';
 import * as store from './store.js';
 import {
   checkSubscription,
@@ -41,17 +40,8 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
     if (!s) accounts.set(a.id, (s = { mrr: Number(a.mrr_minor), currency: a.currency }));
     return s;
   };
-  const claim = (i: SubscriptionInput, keys: Claim[]): boolean => {
-    const clash = claimAll(claims, keys, i.line);
-    if (!clash) return true;
-    env.issue({
-      line: i.line,
-      column: col(clash.field),
-      value: clash.value,
-      reason: `same subscription as line ${clash.line}; each subscription may appear once per file`,
-    });
-    return false;
-  };
+  const claim = rowClaimer(env, claims, 'subscription');
+  const entry = timelineEntries(env);
   const refColumn = (i: SubscriptionInput) =>
     col(
       i.accountCrmId
@@ -248,23 +238,20 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
         );
       if (!env.writing()) return;
       const name = env.analysis.fileName ?? 'a CSV file';
-      const actor = actorLabel(env.ctx.actor);
       await store.bulkWrite(
         env.db,
         env.ctx.dialect,
         'timeline_entries',
-        touched.entries().map(([accountId, t]) => ({
-          id: env.newId('tle'),
-          account_id: accountId,
-          kind: 'imported',
-          occurred_at: at,
-          title: `Subscriptions imported from ${name}: ${t.created} added, ${t.updated} updated`,
-          body: null,
-          contact_id: null,
-          actor,
-          data: JSON.stringify({ importId: env.importId, ...t }),
-          created_at: at,
-        })),
+        touched
+          .entries()
+          .map(([accountId, t]) =>
+            entry(
+              accountId,
+              'imported',
+              `Subscriptions imported from ${name}: ${t.created} added, ${t.updated} updated`,
+              { importId: env.importId, ...t },
+            ),
+          ),
       );
     },
   };
