@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
-import { makeCtx, OPERATOR } from '../src/core/context.js';
+import { makeCtx } from '../src/core/context.js';
 import { migrateToLatest, openSqlite } from '../src/db/database.js';
 import { importFile } from '../src/accounts/importer/service.js';
 import { idFactory } from '../src/accounts/importer/ids.js';
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
 
     const handle = openSqlite(join(dir, 'import.db'));
     await migrateToLatest(handle.db);
-    const ctx = makeCtx(handle.db, handle.dialect, OPERATOR);
+    const ctx = makeCtx(handle.db, handle.dialect);
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
     const started = performance.now();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
-import { makeCtx, OPERATOR } from '../core/context.js';
+import { makeCtx } from '../core/context.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
 import { loadDemoIfEmpty } from '../demo/service.js';
 import { buildServer } from '../server/app.js';
@@ -21,7 +21,7 @@ export function registerServe(program: Command): void {
       const handle = openDatabase(config);
       await migrateToLatest(handle.db);
       if (opts.demoIfEmpty) {
-        const ctx = makeCtx(handle.db, handle.dialect, OPERATOR);
+        const ctx = makeCtx(handle.db, handle.dialect);
         process.stderr.write('Checking for data…\n');
         const summary = await loadDemoIfEmpty(ctx);
         if (summary) {

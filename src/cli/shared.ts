@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.js';
-import { makeCtx, OPERATOR, type Ctx } from '../core/context.js';
+import { makeCtx, type Ctx } from '../core/context.js';
 import { migrateToLatest, openDatabase, type DbHandle } from '../db/database.js';
 
 /** Open the configured database (DATABASE_URL or the data dir), migrate it, and run `fn` as the operator. */
@@ -11,7 +11,7 @@ export async function withCtx<T>(
   const handle = openDatabase(config);
   try {
     await migrateToLatest(handle.db);
-    return await fn(makeCtx(handle.db, handle.dialect, OPERATOR), handle, config);
+    return await fn(makeCtx(handle.db, handle.dialect), handle, config);
   } finally {
     await handle.destroy();
   }

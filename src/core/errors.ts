@@ -4,7 +4,13 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'session_expired'
+  | 'key_expired'
+  | 'key_revoked'
   | 'forbidden'
+  | 'insufficient_scope'
+  | 'csrf_failed'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -25,7 +31,13 @@ export class AppError extends Error {
 export const httpStatus: Record<ErrorCode, number> = {
   validation: 400,
   unauthenticated: 401,
+  invalid_credentials: 401,
+  session_expired: 401,
+  key_expired: 401,
+  key_revoked: 401,
   forbidden: 403,
+  insufficient_scope: 403,
+  csrf_failed: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

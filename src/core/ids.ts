@@ -25,4 +25,5 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   return `${prefix}_${time}${rand}`;
 }
 
-export type IdPrefix = 'acc' | 'con' | 'sub' | 'mov' | 'tle' | 'stg' | 'usr' | 'imp';
+export type IdPrefix =
+  'acc' | 'con' | 'sub' | 'mov' | 'tle' | 'stg' | 'usr' | 'imp' | 'ses' | 'key' | 'lgf' | 'aud';

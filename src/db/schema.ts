@@ -9,6 +9,72 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   archived_at: string | null;
+  password_hash: string | null;
+  /** The manager who leads this user: their accounts are that manager's team's. */
+  manager_id: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  last_login_at: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the opaque cookie token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  method: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  scope: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+}
+
+export interface LoginFailuresTable {
+  id: string;
+  email: string;
+  ip: string;
+  at: string;
+}
+
+export interface OidcFlowsTable {
+  state_hash: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string;
+  actor_name: string;
+  entity: string;
+  entity_id: string;
+  action: string;
+  /** JSON: { field: [before, after] }. */
+  changes: string;
+  request_id: string | null;
+  ip: string | null;
 }
 
 export interface AccountsTable {
@@ -156,6 +222,11 @@ export interface Database {
   idempotency_keys: IdempotencyTable;
   imports: ImportsTable;
   settings: SettingsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  login_failures: LoginFailuresTable;
+  oidc_flows: OidcFlowsTable;
+  audit_log: AuditLogTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -167,4 +238,7 @@ export type MovementRow = Selectable<RevenueMovementsTable>;
 export type TimelineRow = Selectable<TimelineTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ImportRow = Selectable<ImportsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type AuditRow = Selectable<AuditLogTable>;
 export type { Generated };

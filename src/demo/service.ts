@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Actor, Ctx } from '../core/context.js';
 import { toIsoDate } from '../core/clock.js';
 import { AppError, invalid, isAppError } from '../core/errors.js';
@@ -7,6 +8,7 @@ import { createContact, markContactLeft, updateContact } from '../accounts/conta
 import { createSubscription, updateSubscription } from '../accounts/subscription/service.js';
 import { addActivity } from '../accounts/timeline/service.js';
 import { createUser, listUsers } from '../identity/service.js';
+import type { User } from '../identity/model.js';
 import { putSetting } from '../settings/service.js';
 import { demoEmail, type DemoUser } from './catalog.js';
 import { HISTORY_MONTHS } from './layout.js';
@@ -32,19 +34,23 @@ export interface DemoOptions {
   seed?: number;
   accounts?: number;
   onProgress?: (done: number, total: number) => void;
+  /** The demo users' password; a random one is made (and returned) when omitted. */
+  password?: string;
 }
 
 export interface DemoSummary extends DemoCounts {
   seed: number;
   today: string;
   users: { name: string; email: string; role: string }[];
+  /** Every demo user signs in with this password (null when the users already existed). */
+  password: string | null;
 }
 
 /** Billing-driven changes are recorded as the billing system, not as a person. */
 const BILLING: Actor = { kind: 'system', id: 'demo', name: 'demo billing sync' };
 
 export async function hasAnyAccount(ctx: Ctx): Promise<boolean> {
-  ctx.can('read');
+  ctx.can('read', 'account');
   return hasAccounts(ctx.db);
 }
 
@@ -60,14 +66,40 @@ function checkOptions(opts: DemoOptions): { seed: number; count: number } {
   return { seed, count };
 }
 
-async function ensureUsers(base: Ctx, users: readonly DemoUser[], since: Date) {
+/** A readable random password: four groups of five letters and digits (about 100 bits). */
+export function demoPassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const bytes = randomBytes(20);
+  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]);
+  return [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join('')).join('-');
+}
+
+async function ensureUsers(
+  base: Ctx,
+  users: readonly DemoUser[],
+  since: Date,
+  password: string,
+) {
   const existing = new Map((await listUsers(base)).map((u) => [u.email, u]));
   const out = new Map<string, { id: string; name: string; email: string; role: string }>();
-  for (const u of users) {
+  // Managers first, so the CSMs can be put on a manager's team.
+  const ordered = [...users].sort((a, b) => Number(a.role === 'csm') - Number(b.role === 'csm'));
+  let managerId: string | null = null;
+  for (const u of ordered) {
     const email = demoEmail(u.name);
-    const found =
+    const found: User =
       existing.get(email) ??
-      (await createUser({ ...base, now: () => since }, { email, name: u.name, role: u.role }));
+      (await createUser(
+        { ...base, now: () => since },
+        {
+          email,
+          name: u.name,
+          role: u.role,
+          password,
+          managerId: u.role === 'csm' ? managerId : null,
+        },
+      ));
+    if (found.role === 'manager') managerId ??= found.id;
     out.set(u.key, { id: found.id, name: found.name, email, role: found.role });
   }
   return out;
@@ -79,7 +111,7 @@ async function ensureUsers(base: Ctx, users: readonly DemoUser[], since: Date) {
  * each with a clock set to the simulated moment so history carries its real dates.
  */
 export async function buildDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<DemoSummary> {
-  ctx.can('admin');
+  ctx.can('write', 'setting');
   const { seed, count } = checkOptions(opts);
   const today = toIsoDate(ctx.now());
   const plan = buildPlan(seed, count, today);
@@ -92,7 +124,8 @@ export async function buildDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<DemoS
       );
     }
     const since = new Date(`${slotDate(today, HISTORY_MONTHS + 1, 0)}T09:00:00.000Z`);
-    const users = await ensureUsers(base, plan.users, since);
+    const password = opts.password ?? demoPassword();
+    const users = await ensureUsers(base, plan.users, since, password);
     const ids: string[] = [];
     for (const [i, a] of plan.accounts.entries()) {
       const owner = users.get(a.ownerKey);
@@ -115,15 +148,19 @@ export async function buildDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<DemoS
       today,
       ...(await demoCounts(trx)),
       users: [...users.values()].map(({ name, email, role }) => ({ name, email, role })),
+      password,
     };
   });
 }
 
 /** Load the default demo when the book is empty (first start); null when it was not. */
-export async function loadDemoIfEmpty(ctx: Ctx): Promise<DemoSummary | null> {
+export async function loadDemoIfEmpty(
+  ctx: Ctx,
+  opts: DemoOptions = {},
+): Promise<DemoSummary | null> {
   if (await hasAccounts(ctx.db)) return null;
   try {
-    return await buildDemo(ctx);
+    return await buildDemo(ctx, opts);
   } catch (err) {
     // Another process filled the book first (two servers starting at once).
     if (isAppError(err) && err.code === 'conflict' && (await hasAccounts(ctx.db))) return null;

@@ -8,6 +8,12 @@ export interface User {
   email: string;
   name: string;
   role: Role;
+  /** The manager who leads this user. */
+  managerId: string | null;
+  /** Whether the user can sign in with a password (SSO-only users have none). */
+  hasPassword: boolean;
+  sso: boolean;
+  lastLoginAt: string | null;
   createdAt: string;
   archivedAt: string | null;
 }
@@ -18,6 +24,10 @@ export function toUser(row: UserRow): User {
     email: row.email,
     name: row.name,
     role: row.role as Role,
+    managerId: row.manager_id,
+    hasPassword: row.password_hash !== null,
+    sso: row.oidc_subject !== null,
+    lastLoginAt: row.last_login_at,
     createdAt: row.created_at,
     archivedAt: row.archived_at,
   };
@@ -25,4 +35,8 @@ export function toUser(row: UserRow): User {
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
 }

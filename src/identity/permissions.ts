@@ -1,22 +1,12 @@
+import { RESOURCES, ACTIONS, type Action, type Resource, type Target } from '../core/access.js';
 import type { Role } from './model.js';
+
+export { RESOURCES, ACTIONS, type Action, type Resource, type Target };
 
 /**
  * The permission matrix of docs/permissions.md as code. Pure: who may do what to which
  * record. Services ask it through ctx.can, so HTTP, CLI, jobs and Ask AI obey one rule.
  */
-export const RESOURCES = [
-  'account',
-  'task',
-  'user',
-  'api_key',
-  'setting',
-  'health_model',
-  'import',
-  'audit',
-] as const;
-export type Resource = (typeof RESOURCES)[number];
-export const ACTIONS = ['read', 'write', 'reassign'] as const;
-export type Action = (typeof ACTIONS)[number];
 
 /** How far a role's right reaches: nowhere, its own records, its team's, or everything. */
 export type Reach = 'none' | 'own' | 'team' | 'all';
@@ -44,27 +34,49 @@ export const MATRIX: Record<Role, Record<Resource, Record<Action, Reach>>> = {
     ...readOnly(),
     account: { read: 'all', write: 'team', reassign: 'team' },
     task: { read: 'all', write: 'team', reassign: 'team' },
-    import: { read: 'all', write: 'team', reassign: 'none' },
   },
   csm: {
     ...readOnly(),
     account: { read: 'all', write: 'own', reassign: 'none' },
     task: { read: 'all', write: 'own', reassign: 'none' },
-    import: { read: 'all', write: 'own', reassign: 'none' },
   },
   viewer: readOnly(),
 };
+
+export const KEY_SCOPES = ['read', 'write', 'admin', 'ingest'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+function nothing(): Record<Resource, Record<Action, Reach>> {
+  const out = {} as Record<Resource, Record<Action, Reach>>;
+  for (const r of RESOURCES) out[r] = { read: 'none', write: 'none', reassign: 'none' };
+  return out;
+}
+
+/**
+ * API keys act for an integration, not a person, so their reach is all or none. Ingest keys
+ * are Segment write keys: they send events to /v1 and read nothing.
+ */
+export const KEY_MATRIX: Record<KeyScope, Record<Resource, Record<Action, Reach>>> = {
+  read: readOnly(),
+  write: {
+    ...readOnly(),
+    account: { read: 'all', write: 'all', reassign: 'all' },
+    task: { read: 'all', write: 'all', reassign: 'all' },
+    import: { read: 'all', write: 'all', reassign: 'none' },
+  },
+  admin: everything(),
+  ingest: nothing(),
+};
+
+export function keyAllowed(scope: KeyScope, action: Action, resource: Resource): boolean {
+  return KEY_MATRIX[scope][resource][action] === 'all';
+}
 
 export interface Subject {
   role: Role;
   userId: string;
   /** The users a manager leads (their accounts are the manager's team's). */
   team?: readonly string[];
-}
-
-/** The record acted on: whose it is (account owner, task assignee). */
-export interface Target {
-  ownerId?: string | null;
 }
 
 export function allowed(

@@ -9,13 +9,21 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from '../core/config.js';
-import { makeCtx, OPERATOR } from '../core/context.js';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import type { DbHandle } from '../db/database.js';
 import { accountRoutes } from '../accounts/account/routes.js';
 import { contactRoutes } from '../accounts/contact/routes.js';
 import { subscriptionRoutes } from '../accounts/subscription/routes.js';
 import { timelineRoutes } from '../accounts/timeline/routes.js';
 import { userRoutes } from '../identity/routes.js';
+import { authRoutes } from '../identity/auth-routes.js';
+import { oidcRoutes } from '../identity/oidc-routes.js';
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../identity/sessions.js';
+import type { ThrottlePolicy } from '../identity/login.js';
+import { auditRoutes } from '../audit/routes.js';
+import { installAuth } from './auth.js';
 import { settingsRoutes } from '../settings/routes.js';
 import { installErrorHandler, installJsonParser } from './errors.js';
 import { installIdempotency } from './idempotency.js';
@@ -33,8 +41,21 @@ export interface ServerOptions {
 const VERSION = '0.1.0';
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const config = opts.config;
+  const sessions: SessionPolicy = {
+    idleMs: config.sessionIdleMinutes * 60_000,
+    absoluteMs: config.sessionMaxHours * 3_600_000,
+  };
+  const throttle: ThrottlePolicy = {
+    maxFailures: config.loginMaxFailures,
+    windowMs: config.loginWindowMinutes * 60_000,
+  };
   const app = Fastify({
-    logger: opts.logger ? { level: 'info' } : false,
+    // Credentials never reach the log: not the Authorization header, not the cookie.
+    logger: opts.logger
+      ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] }
+      : false,
+    trustProxy: config.trustProxy,
     bodyLimit: opts.config.bodyLimitBytes,
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
     ajv: { customOptions: { coerceTypes: false } },
@@ -61,21 +82,39 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: 'revenue' },
         { name: 'timeline' },
         { name: 'imports' },
+        { name: 'auth' },
         { name: 'users' },
+        { name: 'api keys' },
+        { name: 'audit' },
         { name: 'settings' },
       ],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'", ...app.swaggerCSP.script],
+        styleSrc: ["'self'", "'unsafe-inline'", ...app.swaggerCSP.style],
+        // Plain-HTTP installs (localhost) must not have their requests rewritten to HTTPS.
+        upgradeInsecureRequests: config.publicUrl?.startsWith('https:') ? [] : null,
+      },
+    },
+    hsts: config.publicUrl?.startsWith('https:') ? undefined : false,
+  });
+  // Browsers on other origins get no CORS headers unless TENURE_CORS_ORIGINS names them.
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: config.corsOrigins, credentials: true });
+  }
+  await app.register(cookie);
 
   const now = opts.now ?? (() => new Date());
   app.decorateRequest('ctx');
-  app.addHook('onRequest', async (req) => {
-    // Identity (J3) replaces the operator with the signed-in user or API key.
-    req.ctx = makeCtx(opts.handle.db, opts.handle.dialect, OPERATOR, now);
-  });
+  installAuth(app, { handle: opts.handle, config, now, sessions });
   installIdempotency(app, opts.handle.db);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -85,7 +124,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(contactRoutes);
   await app.register(subscriptionRoutes);
   await app.register(timelineRoutes);
+  await app.register(authRoutes({ config, sessions, throttle }));
+  await app.register(oidcRoutes({ config, sessions }));
   await app.register(userRoutes);
+  await app.register(auditRoutes);
   await app.register(settingsRoutes);
   await app.register(importRoutes, { uploadLimitBytes: opts.config.importUploadLimitBytes });
   await app.register(exportRoutes);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorOut } from '../core/schemas.js';
 import { ctxOf } from '../server/context.js';
+import { guard } from '../server/auth.js';
 import { getSegments, setSegments } from './segments.js';
 
 const SegmentsOut = z.object({ segments: z.array(z.string()) }).meta({ id: 'Segments' });
@@ -19,12 +20,16 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['settings'];
   app.get(
     '/api/v1/settings/segments',
-    { schema: { tags, summary: 'The account segments in use', response: { 200: SegmentsOut } } },
+    {
+      config: guard('read', 'setting'),
+      schema: { tags, summary: 'The account segments in use', response: { 200: SegmentsOut } },
+    },
     async (req) => ({ segments: await getSegments(ctxOf(req)) }),
   );
   app.put(
     '/api/v1/settings/segments',
     {
+      config: guard('write', 'setting'),
       schema: {
         tags,
         summary: 'Replace the list of account segments',

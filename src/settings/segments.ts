@@ -4,13 +4,13 @@ import { normaliseSegment } from '../accounts/account/model.js';
 import { putSetting, segments } from './service.js';
 
 export async function getSegments(ctx: Ctx): Promise<string[]> {
-  ctx.can('read');
+  ctx.can('read', 'setting');
   return segments(ctx.db);
 }
 
 /** Replace the segment list; refuses to drop a segment accounts still use. */
 export async function setSegments(ctx: Ctx, raw: string[]): Promise<string[]> {
-  ctx.can('admin');
+  ctx.can('write', 'setting');
   const next = [...new Set(raw.map(normaliseSegment))];
   const used = await ctx.db.selectFrom('accounts').select('segment').distinct().execute();
   const orphaned = used.map((r) => r.segment).filter((s) => !next.includes(s));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorOut, IdParams } from '../../core/schemas.js';
 import { ctxOf } from '../../server/context.js';
+import { guard } from '../../server/auth.js';
 import * as service from './service.js';
 import {
   AccountCreate,
@@ -20,6 +21,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/accounts',
     {
+      config: guard('read', 'account'),
       schema: {
         tags,
         summary: 'List accounts',
@@ -32,6 +34,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/accounts',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Create an account',
@@ -44,6 +47,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/accounts/:id',
     {
+      config: guard('read', 'account'),
       schema: {
         tags,
         summary: 'Get an account',
@@ -56,6 +60,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/api/v1/accounts/:id',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Update an account',
@@ -71,6 +76,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/accounts/:id/stage',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Move an account to a lifecycle stage',
@@ -84,6 +90,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/accounts/:id/stage-history',
     {
+      config: guard('read', 'account'),
       schema: {
         tags,
         summary: 'Lifecycle stage history',
@@ -96,6 +103,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/accounts/:id/archive',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Archive an account (history is kept)',
@@ -108,6 +116,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/accounts/:id/restore',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Restore an archived account',

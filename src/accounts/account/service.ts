@@ -1,12 +1,13 @@
 import { inTx } from '../../db/database.js';
 import { newId } from '../../core/ids.js';
-import { actorLabel, type Ctx } from '../../core/context.js';
+import { actorLabel, assertReadable, type Ctx } from '../../core/context.js';
 import { AppError, invalid, notFound } from '../../core/errors.js';
 import { toIsoDate } from '../../core/clock.js';
 import type { Page } from '../../core/pagination.js';
 import type { Executor } from '../../db/database.js';
 import type { AccountPatchRow, AccountRow } from '../../db/schema.js';
 import { mapped } from '../../db/errors.js';
+import { recordAudit } from '../../audit/record.js';
 import { resolveUserRef } from '../../identity/service.js';
 import { segments as segmentSetting } from '../../settings/service.js';
 import * as timeline from '../timeline/service.js';
@@ -64,7 +65,7 @@ async function checkParent(db: Executor, parentId: string, selfId?: string): Pro
 }
 
 export async function createAccount(ctx: Ctx, input: AccountCreateInput): Promise<Account> {
-  ctx.can('account.write', { ownerId: input.ownerId ?? null });
+  ctx.can('write', 'account');
   return mapped(() =>
     inTx(ctx.db, async (trx) => {
       const now = ctx.now();
@@ -75,6 +76,8 @@ export async function createAccount(ctx: Ctx, input: AccountCreateInput): Promis
       const ownerId = input.ownerId
         ? await resolveUserRef({ ...ctx, db: trx }, input.ownerId)
         : null;
+      // A CSM creates accounts it owns; a manager, for its team.
+      ctx.can('write', 'account', { ownerId });
       if (input.parentId) await checkParent(trx, input.parentId);
       const stage: Stage = input.stage ?? 'onboarding';
       const row: AccountRow = {
@@ -105,6 +108,12 @@ export async function createAccount(ctx: Ctx, input: AccountCreateInput): Promis
       };
       row.search_text = searchText(row.name, row.domain);
       await store.insertAccount(trx, row);
+      await recordAudit(ctx, trx, {
+        entity: 'account',
+        entityId: row.id,
+        action: 'create',
+        after: row,
+      });
       await store.insertStageChange(trx, {
         id: newId('stg', now.getTime()),
         account_id: row.id,
@@ -125,7 +134,7 @@ export async function createAccount(ctx: Ctx, input: AccountCreateInput): Promis
 }
 
 export async function getAccount(ctx: Ctx, id: string): Promise<Account> {
-  ctx.can('read');
+  assertReadable(ctx, 'account', 'account', id);
   const row = await store.getAccount(ctx.db, id);
   if (!row) throw notFound('account', id);
   return toAccount(row);
@@ -187,7 +196,7 @@ export async function updateAccount(
     inTx(ctx.db, async (trx) => {
       const row = await store.getAccount(trx, id);
       if (!row) throw notFound('account', id);
-      ctx.can('account.write', { ownerId: row.owner_id });
+      ctx.can('write', 'account', { ownerId: row.owner_id });
       const patch: AccountPatchRow = {};
       if (input.name !== undefined) patch.name = input.name;
       if (input.domain !== undefined)
@@ -227,7 +236,9 @@ export async function updateAccount(
           ? await resolveUserRef({ ...ctx, db: trx }, input.ownerId)
           : null;
         if (ownerId !== row.owner_id) {
-          ctx.can('admin');
+          // Reassigning needs the right over both the old owner's and the new owner's book.
+          ctx.can('reassign', 'account', { ownerId: row.owner_id });
+          ctx.can('reassign', 'account', { ownerId });
           patch.owner_id = ownerId;
           await timeline.record(ctx, trx, id, {
             kind: 'owner_changed',
@@ -248,7 +259,15 @@ export async function updateAccount(
       if (Object.keys(patch).length === 0) return toAccount(row);
       patch.updated_at = ctx.now().toISOString();
       await store.updateAccount(trx, id, patch);
-      return toAccount({ ...row, ...patch } as AccountRow);
+      const after = { ...row, ...patch } as AccountRow;
+      await recordAudit(ctx, trx, {
+        entity: 'account',
+        entityId: id,
+        action: 'update',
+        before: row,
+        after,
+      });
+      return toAccount(after);
     }),
   );
 }
@@ -266,11 +285,18 @@ export async function setArchived(ctx: Ctx, id: string, archived: boolean): Prom
   return inTx(ctx.db, async (trx) => {
     const row = await store.getAccount(trx, id);
     if (!row) throw notFound('account', id);
-    ctx.can('account.write', { ownerId: row.owner_id });
+    ctx.can('write', 'account', { ownerId: row.owner_id });
     if (Boolean(row.archived_at) === archived) return toAccount(row);
     const at = ctx.now().toISOString();
     const patch = { archived_at: archived ? at : null, updated_at: at };
     await store.updateAccount(trx, id, patch);
+    await recordAudit(ctx, trx, {
+      entity: 'account',
+      entityId: id,
+      action: archived ? 'archive' : 'restore',
+      before: row,
+      after: { ...row, ...patch },
+    });
     await timeline.record(ctx, trx, id, {
       kind: archived ? 'account_archived' : 'account_restored',
       title: archived ? 'Account archived' : 'Account restored',
@@ -280,7 +306,7 @@ export async function setArchived(ctx: Ctx, id: string, archived: boolean): Prom
 }
 
 export async function listAccounts(ctx: Ctx, q: AccountListInput): Promise<Page<Account>> {
-  ctx.can('read');
+  ctx.can('read', 'account');
   let ownerId: string | null | undefined;
   if (q.owner === 'none') ownerId = null;
   else if (q.owner) ownerId = await resolveUserRef(ctx, q.owner, 'owner');
@@ -306,7 +332,7 @@ export async function listAccounts(ctx: Ctx, q: AccountListInput): Promise<Page<
 }
 
 export async function stageHistory(ctx: Ctx, id: string) {
-  ctx.can('read');
+  assertReadable(ctx, 'account', 'account', id);
   if (!(await store.getAccount(ctx.db, id))) throw notFound('account', id);
   return (await store.listStageHistory(ctx.db, id)).map((r) => ({
     id: r.id,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorOut, IdParams } from '../../core/schemas.js';
 import { ctxOf } from '../../server/context.js';
+import { guard } from '../../server/auth.js';
 import * as service from './service.js';
 import {
   ContactCreate,
@@ -18,6 +19,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/contacts',
     {
+      config: guard('read', 'account'),
       schema: {
         tags,
         summary: 'List contacts',
@@ -30,6 +32,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/contacts',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Add a contact to an account',
@@ -42,6 +45,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/contacts/:id',
     {
+      config: guard('read', 'account'),
       schema: {
         tags,
         summary: 'Get a contact',
@@ -54,6 +58,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/api/v1/contacts/:id',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Update a contact',
@@ -67,6 +72,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/contacts/:id/left',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Record that a contact left the customer',
@@ -82,6 +88,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/contacts/:id/archive',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Archive a contact (hidden from lists; history kept)',
@@ -94,6 +101,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/contacts/:id/restore',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Restore an archived contact',

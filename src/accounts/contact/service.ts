@@ -1,11 +1,12 @@
 import { inTx } from '../../db/database.js';
 import { newId } from '../../core/ids.js';
-import type { Ctx } from '../../core/context.js';
+import { assertReadable, type Ctx } from '../../core/context.js';
 import { AppError, invalid, notFound } from '../../core/errors.js';
 import { toIsoDate } from '../../core/clock.js';
 import type { Executor } from '../../db/database.js';
 import type { ContactRow } from '../../db/schema.js';
 import { mapped } from '../../db/errors.js';
+import { recordAudit } from '../../audit/record.js';
 import * as accountStore from '../account/store.js';
 import * as timeline from '../timeline/service.js';
 import * as store from './store.js';
@@ -56,7 +57,7 @@ export async function createContact(ctx: Ctx, input: ContactCreateInput): Promis
     inTx(ctx.db, async (trx) => {
       const account = await accountStore.getAccount(trx, input.accountId);
       if (!account) throw invalid('accountId', `no account ${input.accountId}`);
-      ctx.can('account.write', { ownerId: account.owner_id });
+      ctx.can('write', 'account', { ownerId: account.owner_id });
       const email = input.email ? input.email.toLowerCase() : null;
       await checkUnique(trx, account.id, { externalId: input.externalId, email });
       const at = ctx.now().toISOString();
@@ -78,6 +79,12 @@ export async function createContact(ctx: Ctx, input: ContactCreateInput): Promis
         updated_at: at,
       };
       await store.insertContact(trx, row);
+      await recordAudit(ctx, trx, {
+        entity: 'contact',
+        entityId: row.id,
+        action: 'create',
+        after: row,
+      });
       await timeline.record(ctx, trx, account.id, {
         kind: 'contact_added',
         title: `Contact added: ${row.name}${row.title ? `, ${row.title}` : ''}`,
@@ -99,7 +106,7 @@ export async function updateContact(
       const row = await store.getContact(trx, id);
       if (!row) throw notFound('contact', id);
       const account = await accountStore.getAccount(trx, row.account_id);
-      ctx.can('account.write', { ownerId: account?.owner_id ?? null });
+      ctx.can('write', 'account', { ownerId: account?.owner_id ?? null });
       const email =
         input.email === undefined ? undefined : input.email ? input.email.toLowerCase() : null;
       await checkUnique(trx, row.account_id, { externalId: input.externalId, email }, id);
@@ -113,7 +120,15 @@ export async function updateContact(
       if (input.lastSeenAt !== undefined) patch.last_seen_at = utc(input.lastSeenAt);
       if (input.latestNps !== undefined) patch.latest_nps = input.latestNps ?? null;
       await store.updateContact(trx, id, patch);
-      return toContact({ ...row, ...patch });
+      const after = { ...row, ...patch };
+      await recordAudit(ctx, trx, {
+        entity: 'contact',
+        entityId: id,
+        action: 'update',
+        before: row,
+        after,
+      });
+      return toContact(after);
     }),
   );
 }
@@ -128,7 +143,7 @@ export async function markContactLeft(
     const row = await store.getContact(trx, id);
     if (!row) throw notFound('contact', id);
     const account = await accountStore.getAccount(trx, row.account_id);
-    ctx.can('account.write', { ownerId: account?.owner_id ?? null });
+    ctx.can('write', 'account', { ownerId: account?.owner_id ?? null });
     if (row.left_on) throw new AppError('conflict', `contact ${id} already left on ${row.left_on}`);
     const leftOn = input.leftOn ?? toIsoDate(ctx.now());
     const patch = {
@@ -137,6 +152,13 @@ export async function markContactLeft(
       updated_at: ctx.now().toISOString(),
     };
     await store.updateContact(trx, id, patch);
+    await recordAudit(ctx, trx, {
+      entity: 'contact',
+      entityId: id,
+      action: 'left',
+      before: row,
+      after: { ...row, ...patch },
+    });
     const left = contactLeftEvent(row);
     await timeline.record(ctx, trx, row.account_id, {
       kind: 'contact_left',
@@ -151,14 +173,14 @@ export async function markContactLeft(
 }
 
 export async function getContact(ctx: Ctx, id: string): Promise<Contact> {
-  ctx.can('read');
+  assertReadable(ctx, 'account', 'contact', id);
   const row = await store.getContact(ctx.db, id);
   if (!row) throw notFound('contact', id);
   return toContact(row);
 }
 
 export async function listContacts(ctx: Ctx, q: ContactListInput) {
-  ctx.can('read');
+  ctx.can('read', 'account');
   const page = await store.listContacts(
     ctx.db,
     ctx.dialect,
@@ -180,11 +202,18 @@ export async function setContactArchived(
     const row = await store.getContact(trx, id);
     if (!row) throw notFound('contact', id);
     const account = await accountStore.getAccount(trx, row.account_id);
-    ctx.can('account.write', { ownerId: account?.owner_id ?? null });
+    ctx.can('write', 'account', { ownerId: account?.owner_id ?? null });
     if (Boolean(row.archived_at) === archived) return toContact(row);
     const at = ctx.now().toISOString();
     const patch = { archived_at: archived ? at : null, updated_at: at };
     await store.updateContact(trx, id, patch);
+    await recordAudit(ctx, trx, {
+      entity: 'contact',
+      entityId: id,
+      action: archived ? 'archive' : 'restore',
+      before: row,
+      after: { ...row, ...patch },
+    });
     return toContact({ ...row, ...patch });
   });
 }

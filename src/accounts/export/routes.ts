@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorOut } from '../../core/schemas.js';
 import { ctxOf } from '../../server/context.js';
+import { sendCsv } from '../../server/csv.js';
+import { guard } from '../../server/auth.js';
 import {
   AccountExportQuery,
   ContactExportQuery,
@@ -11,14 +11,6 @@ import {
 } from './schemas.js';
 import * as service from './service.js';
 
-function sendCsv(reply: FastifyReply, name: string, lines: AsyncGenerator<string>) {
-  const day = new Date().toISOString().slice(0, 10);
-  return reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}-${day}.csv"`)
-    .send(Readable.from(lines));
-}
-
 const produces = ['text/csv'];
 
 /** CSV downloads of accounts, contacts and subscriptions, streamed. */
@@ -26,6 +18,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/accounts/export.csv',
     {
+      config: guard('read', 'account'),
       schema: {
         tags: ['accounts'],
         summary: 'Export accounts as CSV',
@@ -42,6 +35,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/contacts/export.csv',
     {
+      config: guard('read', 'account'),
       schema: {
         tags: ['contacts'],
         summary: 'Export contacts as CSV',
@@ -56,6 +50,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/subscriptions/export.csv',
     {
+      config: guard('read', 'account'),
       schema: {
         tags: ['subscriptions'],
         summary: 'Export subscriptions as CSV',

@@ -84,7 +84,7 @@ export async function exportAccounts(
   ctx: Ctx,
   f: AccountExportFilter = {},
 ): Promise<AsyncGenerator<string>> {
-  ctx.can('read');
+  ctx.can('read', 'account');
   const next: Pager<Account> = (cursor) =>
     listAccounts(ctx, {
       limit: PAGE,
@@ -193,7 +193,7 @@ export async function exportContacts(
   ctx: Ctx,
   f: ContactExportFilter = {},
 ): Promise<AsyncGenerator<string>> {
-  ctx.can('read');
+  ctx.can('read', 'account');
   const next: Pager<Contact> = (cursor) =>
     listContacts(ctx, {
       limit: PAGE,
@@ -257,7 +257,7 @@ export async function exportSubscriptions(
   ctx: Ctx,
   f: SubscriptionExportFilter = {},
 ): Promise<AsyncGenerator<string>> {
-  ctx.can('read');
+  ctx.can('read', 'account');
   const next: Pager<Subscription> = (cursor) =>
     listSubscriptions(ctx, { limit: PAGE, accountId: f.accountId, status: f.status, cursor });
   const first = await next(undefined);

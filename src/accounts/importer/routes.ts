@@ -4,6 +4,7 @@ import { loadConfig } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
 import { ErrorOut, IdParams } from '../../core/schemas.js';
 import { ctxOf } from '../../server/context.js';
+import { guard } from '../../server/auth.js';
 import { parseMapArgs, splitMapParam } from './mapping.js';
 import { ApplyImportBody, CreateImportQuery, CsvBody, ImportOut } from './schemas.js';
 import * as service from './service.js';
@@ -28,6 +29,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
   app.post(
     '/api/v1/imports',
     {
+      config: guard('write', 'import'),
       bodyLimit,
       schema: {
         tags,
@@ -68,6 +70,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
   app.get(
     '/api/v1/imports',
     {
+      config: guard('read', 'import'),
       schema: {
         tags,
         summary: 'Recent imports, newest first, with their reports',
@@ -83,6 +86,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
   app.get(
     '/api/v1/imports/:id',
     {
+      config: guard('read', 'import'),
       schema: {
         tags,
         summary: 'An import and its report',
@@ -96,6 +100,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
   app.post(
     '/api/v1/imports/:id/apply',
     {
+      config: guard('write', 'import'),
       schema: {
         tags,
         summary: 'Apply an uploaded import, all or nothing',

@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { inTx } from '../../db/database.js';
 import { mapped } from '../../db/errors.js';
+import { recordAudit } from '../../audit/record.js';
 import { parseJsonObject } from '../account/model.js';
 import { accountsHandler } from './accounts.js';
 import { analyze, type Analysis } from './analyze.js';
@@ -166,6 +167,20 @@ async function applyInTx(
       report.warnings = [...new Set(report.warnings)];
       if (report.errorCount > 0) throw new ImportRejected(report);
       await after(trx, report);
+      // One audit entry per import: the rows themselves are on each account's timeline,
+      // tagged with this import's id.
+      await recordAudit(ctx, trx, {
+        entity: 'import',
+        entityId: importId,
+        action: 'apply',
+        changes: {
+          kind: [null, analysis.kind],
+          fileName: [null, source.name],
+          created: [null, report.created],
+          updated: [null, report.updated],
+          unchanged: [null, report.unchanged],
+        },
+      });
       return report;
     }),
   );
@@ -190,7 +205,7 @@ export async function importFile(
   path: string,
   opts: RunOptions & { dryRun?: boolean } = {},
 ): Promise<FileImportResult> {
-  ctx.can('import');
+  ctx.can('write', 'import');
   const source = await fileSource(path);
   if (opts.dryRun) {
     const report = await check(ctx, kind, source, opts);
@@ -267,7 +282,7 @@ export async function createImport(
   ctx: Ctx,
   input: { kind: ImportKind; content: string; fileName?: string | null; options?: ImportOptions },
 ): Promise<ImportView> {
-  ctx.can('import');
+  ctx.can('write', 'import');
   const options = input.options ?? {};
   const report = await check(
     ctx,
@@ -287,19 +302,33 @@ export async function createImport(
     created_at: ctx.now().toISOString(),
     applied_at: null,
   };
-  await mapped(() => store.insertImport(ctx.db, row));
+  await mapped(() =>
+    inTx(ctx.db, async (trx) => {
+      await store.insertImport(trx, row);
+      await recordAudit(ctx, trx, {
+        entity: 'import',
+        entityId: row.id,
+        action: 'upload',
+        changes: {
+          kind: [null, row.kind],
+          fileName: [null, row.filename],
+          status: [null, row.status],
+        },
+      });
+    }),
+  );
   return toView(row);
 }
 
 export async function getImport(ctx: Ctx, id: string): Promise<ImportView> {
-  ctx.can('read');
+  ctx.can('read', 'import');
   const row = await mapped(() => store.getImportMeta(ctx.db, id));
   if (!row) throw notFound('import', id);
   return toView(row);
 }
 
 export async function listImports(ctx: Ctx, limit = 50): Promise<ImportView[]> {
-  ctx.can('read');
+  ctx.can('read', 'import');
   return (await mapped(() => store.listImports(ctx.db, limit))).map(toView);
 }
 
@@ -324,7 +353,7 @@ export async function applyImport(
   overrides: ImportOptions = {},
   opts: RunOptions = {},
 ): Promise<ImportView> {
-  ctx.can('import');
+  ctx.can('write', 'import');
   const stored = await mapped(() => store.getImportForApply(ctx.db, ctx.dialect, id));
   if (!stored) throw notFound('import', id);
   if (stored.status === 'applied')

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorOut, IdParams } from '../../core/schemas.js';
 import { ctxOf } from '../../server/context.js';
+import { guard } from '../../server/auth.js';
 import * as service from './service.js';
 import {
   MovementOut,
@@ -21,6 +22,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/subscriptions',
     {
+      config: guard('read', 'account'),
       schema: {
         tags,
         summary: 'List subscriptions',
@@ -33,6 +35,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/subscriptions',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Create a subscription',
@@ -48,6 +51,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/subscriptions/:id',
     {
+      config: guard('read', 'account'),
       schema: {
         tags,
         summary: 'Get a subscription',
@@ -60,6 +64,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/api/v1/subscriptions/:id',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Change a subscription',
@@ -76,6 +81,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/accounts/:id/movements',
     {
+      config: guard('read', 'account'),
       schema: {
         tags: revenueTags,
         summary: "An account's revenue movements",
@@ -88,6 +94,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/accounts/:id/mrr',
     {
+      config: guard('read', 'account'),
       schema: {
         tags: revenueTags,
         summary: "An account's MRR and ARR on a date",
@@ -101,6 +108,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/revenue/mrr',
     {
+      config: guard('read', 'account'),
       schema: {
         tags: revenueTags,
         summary: 'MRR and ARR of the whole book on a date',

@@ -1,12 +1,13 @@
 import { inTx } from '../../db/database.js';
 import { newId } from '../../core/ids.js';
-import type { Ctx } from '../../core/context.js';
+import { assertReadable, type Ctx } from '../../core/context.js';
 import { AppError, invalid, notFound } from '../../core/errors.js';
 import { formatMinor } from '../../core/money.js';
 import { toIsoDate } from '../../core/clock.js';
 import type { Executor } from '../../db/database.js';
 import type { AccountRow, SubscriptionRow } from '../../db/schema.js';
 import { mapped } from '../../db/errors.js';
+import { recordAudit } from '../../audit/record.js';
 import * as accountStore from '../account/store.js';
 import { canTransition, type Stage } from '../account/model.js';
 import { recordStageMove } from '../account/service.js';
@@ -170,7 +171,7 @@ export async function createSubscription(
     inTx(ctx.db, async (trx) => {
       const account = await accountStore.getAccount(trx, input.accountId);
       if (!account) throw invalid('accountId', `no account ${input.accountId}`);
-      ctx.can('account.write', { ownerId: account.owner_id });
+      ctx.can('write', 'account', { ownerId: account.owner_id });
       await checkExternalId(trx, input.externalId);
       const currency = input.currency ?? account.currency;
       const accountHasLive = Number(account.mrr_minor) !== 0;
@@ -200,6 +201,12 @@ export async function createSubscription(
         updated_at: at,
       };
       await store.insertSubscription(trx, row);
+      await recordAudit(ctx, trx, {
+        entity: 'subscription',
+        entityId: row.id,
+        action: 'create',
+        after: row,
+      });
       await applyRevenueChange(ctx, trx, account, null, row, input.startDate, source);
       return toSubscription(row);
     }),
@@ -218,7 +225,7 @@ export async function updateSubscription(
       if (!before) throw notFound('subscription', id);
       const account = await accountStore.getAccount(trx, before.account_id);
       if (!account) throw notFound('account', before.account_id);
-      ctx.can('account.write', { ownerId: account.owner_id });
+      ctx.can('write', 'account', { ownerId: account.owner_id });
       if (input.externalId !== undefined) await checkExternalId(trx, input.externalId, id);
       const after: SubscriptionRow = { ...before, updated_at: ctx.now().toISOString() };
       if (input.externalId !== undefined) after.external_id = input.externalId ?? null;
@@ -251,6 +258,13 @@ export async function updateSubscription(
           ? after.canceled_on
           : toIsoDate(ctx.now()));
       await store.updateSubscription(trx, id, after);
+      await recordAudit(ctx, trx, {
+        entity: 'subscription',
+        entityId: id,
+        action: 'update',
+        before,
+        after,
+      });
       await applyRevenueChange(ctx, trx, account, before, after, effective, source);
       return toSubscription(after);
     }),
@@ -258,14 +272,14 @@ export async function updateSubscription(
 }
 
 export async function getSubscription(ctx: Ctx, id: string): Promise<Subscription> {
-  ctx.can('read');
+  assertReadable(ctx, 'account', 'subscription', id);
   const row = await store.getSubscription(ctx.db, id);
   if (!row) throw notFound('subscription', id);
   return toSubscription(row);
 }
 
 export async function listSubscriptions(ctx: Ctx, q: SubscriptionListInput) {
-  ctx.can('read');
+  ctx.can('read', 'account');
   const page = await store.listSubscriptions(
     ctx.db,
     ctx.dialect,
@@ -278,7 +292,7 @@ export async function listSubscriptions(ctx: Ctx, q: SubscriptionListInput) {
 }
 
 export async function listMovements(ctx: Ctx, accountId: string) {
-  ctx.can('read');
+  ctx.can('read', 'account');
   if (!(await accountStore.getAccount(ctx.db, accountId))) throw notFound('account', accountId);
   return (await store.listMovements(ctx.db, accountId)).map((m) => ({
     id: m.id,
@@ -297,7 +311,7 @@ export async function listMovements(ctx: Ctx, accountId: string) {
 
 /** MRR and ARR by currency on any date, for one account or the whole book. */
 export async function mrrAt(ctx: Ctx, day: string | undefined, accountId?: string) {
-  ctx.can('read');
+  ctx.can('read', 'account');
   const date = day ?? toIsoDate(ctx.now());
   if (accountId && !(await accountStore.getAccount(ctx.db, accountId)))
     throw notFound('account', accountId);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorOut, IdParams } from '../../core/schemas.js';
 import { ctxOf } from '../../server/context.js';
+import { guard } from '../../server/auth.js';
 import * as service from './service.js';
 import { ActivityCreate, TimelineEntryOut, TimelinePage, TimelineQuery } from './schemas.js';
 
@@ -9,6 +10,7 @@ export const timelineRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/accounts/:id/timeline',
     {
+      config: guard('read', 'account'),
       schema: {
         tags,
         summary: "An account's timeline, newest first",
@@ -30,6 +32,7 @@ export const timelineRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/accounts/:id/timeline',
     {
+      config: guard('write', 'account'),
       schema: {
         tags,
         summary: 'Log a note, call, meeting or email',

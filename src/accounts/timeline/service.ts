@@ -1,10 +1,11 @@
 import { inTx } from '../../db/database.js';
 import { newId } from '../../core/ids.js';
-import { actorLabel, type Ctx } from '../../core/context.js';
+import { actorLabel, assertReadable, type Ctx } from '../../core/context.js';
 import { AppError, notFound } from '../../core/errors.js';
 import type { Executor } from '../../db/database.js';
 import * as accountStore from '../account/store.js';
 import * as store from './store.js';
+import { recordAudit } from '../../audit/record.js';
 import {
   toTimelineEntry,
   type ManualKind,
@@ -66,7 +67,7 @@ export async function addActivity(
   return inTx(ctx.db, async (trx) => {
     const account = await accountStore.getAccount(trx, accountId);
     if (!account) throw notFound('account', accountId);
-    ctx.can('account.write', { ownerId: account.owner_id });
+    ctx.can('write', 'account', { ownerId: account.owner_id });
     if (input.contactId) {
       const c = await trx
         .selectFrom('contacts')
@@ -93,6 +94,12 @@ export async function addActivity(
       created_at: now.toISOString(),
     };
     await store.insertEntries(trx, [row]);
+    await recordAudit(ctx, trx, {
+      entity: 'timeline_entry',
+      entityId: row.id,
+      action: 'create',
+      after: row,
+    });
     return toTimelineEntry(row);
   });
 }
@@ -102,7 +109,7 @@ export async function listTimeline(
   accountId: string,
   opts: { limit: number; cursor?: string; kinds?: string[]; before?: string; after?: string },
 ) {
-  ctx.can('read');
+  assertReadable(ctx, 'account', 'account', accountId);
   const account = await accountStore.getAccount(ctx.db, accountId);
   if (!account) throw notFound('account', accountId);
   const page = await store.listEntries(ctx.db, accountId, opts);
