@@ -31,6 +31,7 @@ function printSummary(s: DemoSummary, seconds: number): void {
   out('Users:');
   const width = Math.max(...s.users.map((u) => u.name.length));
   for (const u of s.users) out(`  ${u.name.padEnd(width)}  ${u.role.padEnd(7)}  ${u.email}`);
+  if (s.password) out(`Every demo user signs in with the password ${s.password}`);
 }
 
 /** `tenure demo`: build the deterministic demo company into an empty database. */
@@ -66,6 +67,7 @@ export const registerDemo: RegisterVerb = (program) => {
             seed,
             accounts,
             onProgress: (done) => bar.update(done),
+            password: process.env.TENURE_DEMO_PASSWORD || undefined,
           });
         } finally {
           bar.stop();

@@ -7,6 +7,8 @@ import { registerExport } from './export.js';
 import { registerImport } from './import.js';
 import { registerMigrate, registerServe } from './serve.js';
 import { registerUsers } from './users.js';
+import { registerKeys } from './keys.js';
+import { registerAudit } from './audit.js';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
     registerExport,
     registerAccounts,
     registerUsers,
+    registerKeys,
+    registerAudit,
   ]) {
     register(program);
   }

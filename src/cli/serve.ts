@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { makeCtx } from '../core/context.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
-import { loadDemoIfEmpty } from '../demo/service.js';
+import { loadDemoIfEmpty, type DemoSummary } from '../demo/service.js';
+import { setupNeeded } from '../identity/setup.js';
 import { buildServer } from '../server/app.js';
 import { printJson } from './shared.js';
 
@@ -20,12 +21,16 @@ export function registerServe(program: Command): void {
         throw new Error(`--port: not a port number: ${opts.port}`);
       const handle = openDatabase(config);
       await migrateToLatest(handle.db);
+      let demoLogins: DemoSummary | null = null;
       if (opts.demoIfEmpty) {
         const ctx = makeCtx(handle.db, handle.dialect);
         process.stderr.write('Checking for data…\n');
-        const summary = await loadDemoIfEmpty(ctx);
+        const summary = await loadDemoIfEmpty(ctx, {
+          password: process.env.TENURE_DEMO_PASSWORD || undefined,
+        });
         if (summary) {
           process.stderr.write(`Loaded the demo company: ${summary.accounts} accounts.\n`);
+          demoLogins = summary;
         }
       }
       const app = await buildServer({ handle, config, logger: false });
@@ -35,6 +40,12 @@ export function registerServe(program: Command): void {
       process.stdout.write(
         `API docs: ${address}/api/docs   OpenAPI: ${address}/api/openapi.json\n`,
       );
+      if (demoLogins?.password) printDemoLogins(demoLogins);
+      else if (await setupNeeded(handle.db)) {
+        process.stdout.write(
+          `No admin yet: open ${address}/setup, or run \`tenure users create --admin --email you@example.com --name "Your Name"\`.\n`,
+        );
+      }
       const stop = async () => {
         await app.close();
         await handle.destroy();
@@ -63,4 +74,15 @@ export function registerMigrate(program: Command): void {
         await handle.destroy();
       }
     });
+}
+
+/** The demo users and their shared password, so whoever started Tenure can sign in. */
+export function printDemoLogins(s: DemoSummary): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out('Demo sign-ins (password for every demo user, shown only now):');
+  out(`  password  ${s.password}`);
+  const shown = [...s.users].sort((a, b) => a.role.localeCompare(b.role)).slice(0, 4);
+  for (const u of shown) out(`  ${u.role.padEnd(8)}  ${u.email}`);
+  if (s.users.length > shown.length)
+    out(`  … and ${s.users.length - shown.length} more: tenure users list`);
 }

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+
 import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
 import { loadConfig } from '../core/config.js';
-import { buildServer } from './app.js';
+import { testServer, type TestApp } from '../testing/server.js';
 
 for (const dialect of testDialects()) {
   describe(`HTTP API on ${dialect}`, () => {
     let db: TestDb;
-    let app: FastifyInstance;
+    let app: TestApp;
     beforeEach(async () => {
       db = await freshTestDb(dialect);
-      app = await buildServer({
+      app = await testServer({
         handle: db,
         config: { ...loadConfig({}), bodyLimitBytes: 64 * 1024 },
       });
@@ -214,7 +214,7 @@ for (const dialect of testDialects()) {
 describe('segments are configurable', () => {
   it('adds a segment, uses it, and refuses to drop one in use', async () => {
     const db = await freshTestDb('sqlite');
-    const app = await buildServer({ handle: db, config: loadConfig({}) });
+    const app = await testServer({ handle: db, config: loadConfig({}) });
     try {
       const put = await app.inject({
         method: 'PUT',

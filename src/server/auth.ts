@@ -47,6 +47,7 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const PUBLIC_ROUTES: readonly string[] = [
   'GET /',
   'GET /setup',
+  'GET /assets/home.js',
   'GET /api/health',
   'GET /api/openapi.json',
   'GET /api/docs',
@@ -196,6 +197,12 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
       if (req.sessionToken && principal.kind === 'user')
         checkCsrf(req, req.sessionToken, opts.config);
       else if (open) checkOrigin(req, opts.config);
+    }
+    if (req.routeOptions.url === undefined) {
+      // No such route: say so only to a caller who is signed in, so routes cannot be probed.
+      if (principal.kind === 'anonymous')
+        throw new AppError('unauthenticated', 'sign in or send an API key');
+      return;
     }
     if (!open) requireAccess(req, req.routeOptions.config.access);
   });

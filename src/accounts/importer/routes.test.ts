@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+
 import { freshTestDb, testDialects, type TestDb } from '../../db/testing.js';
 import { loadConfig } from '../../core/config.js';
-import { buildServer } from '../../server/app.js';
+import { testServer, type TestApp } from '../../testing/server.js';
 import { snapshot } from './testing.js';
 
 const CSV =
@@ -11,10 +11,10 @@ const CSV =
 for (const dialect of testDialects()) {
   describe(`import and export over HTTP on ${dialect}`, () => {
     let db: TestDb;
-    let app: FastifyInstance;
+    let app: TestApp;
     beforeEach(async () => {
       db = await freshTestDb(dialect);
-      app = await buildServer({
+      app = await testServer({
         handle: db,
         config: { ...loadConfig({}), importUploadLimitBytes: 64 * 1024 },
       });
