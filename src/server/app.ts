@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -23,7 +24,7 @@ import { oidcRoutes } from '../identity/oidc-routes.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../identity/sessions.js';
 import type { ThrottlePolicy } from '../identity/login.js';
 import { auditRoutes } from '../audit/routes.js';
-import { installAuth } from './auth.js';
+import { installAuth, trackRoutes } from './auth.js';
 import { settingsRoutes } from '../settings/routes.js';
 import { installErrorHandler, installJsonParser } from './errors.js';
 import { installIdempotency } from './idempotency.js';
@@ -57,9 +58,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       : false,
     trustProxy: config.trustProxy,
     bodyLimit: opts.config.bodyLimitBytes,
-    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+    genReqId: () => `req_${randomBytes(8).toString('hex')}`,
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<ZodTypeProvider>();
+  trackRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
@@ -116,6 +118,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.decorateRequest('ctx');
   installAuth(app, { handle: opts.handle, config, now, sessions });
   installIdempotency(app, opts.handle.db);
+  // Every answer names its request, so a user can quote it and an audit entry can be found.
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   installHome(app);

@@ -24,7 +24,17 @@ export type RouteAccess =
   | 'ingest'
   | { action: Action; resource: Resource };
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, with its declared access: what the route-table test walks. */
+    routeTable: RouteEntry[];
+  }
   interface FastifyContextConfig {
     access?: RouteAccess;
   }
@@ -52,7 +62,6 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'GET /api/openapi.json',
   'GET /api/docs',
   'GET /api/docs/*',
-  'HEAD /api/docs/*',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/setup',
   'GET /api/v1/auth/setup',
@@ -61,10 +70,23 @@ export const PUBLIC_ROUTES: readonly string[] = [
 ];
 
 export function isPublic(method: string, url: string): boolean {
+  // Fastify answers HEAD with the GET route: the same rule applies.
+  const asked = method === 'HEAD' ? 'GET' : method;
   return PUBLIC_ROUTES.some((entry) => {
     const [m, path] = entry.split(' ') as [string, string];
-    if (m !== method) return false;
+    if (m !== asked) return false;
     return path.endsWith('*') ? url.startsWith(path.slice(0, -1)) : url === path;
+  });
+}
+
+/** Record every route as it is registered; call before any route or plugin. */
+export function trackRoutes(app: FastifyInstance): void {
+  const table: RouteEntry[] = [];
+  app.decorate('routeTable', table);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const config = route.config as { access?: RouteAccess } | undefined;
+    for (const method of methods) table.push({ method, url: route.url, access: config?.access });
   });
 }
 
@@ -194,9 +216,10 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
       request: { id: req.id, ip: req.ip },
     });
     if (UNSAFE.has(req.method)) {
-      if (req.sessionToken && principal.kind === 'user')
+      // Public writes (sign-in, setup) have no session token yet: the origin check guards them.
+      if (open) checkOrigin(req, opts.config);
+      else if (req.sessionToken && principal.kind === 'user')
         checkCsrf(req, req.sessionToken, opts.config);
-      else if (open) checkOrigin(req, opts.config);
     }
     if (req.routeOptions.url === undefined) {
       // No such route: say so only to a caller who is signed in, so routes cannot be probed.
