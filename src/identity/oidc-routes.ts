@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
+import type {} from '@fastify/cookie';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config, OidcConfig } from '../core/config.js';
 import { AppError } from '../core/errors.js';
@@ -12,6 +13,7 @@ import {
   CALLBACK_PATH,
   checkOidcConfig,
   finishOidcLogin,
+  FLOW_TTL_MS,
   safeReturnTo,
 } from './oidc.js';
 import type { SessionPolicy } from './sessions.js';
@@ -48,6 +50,22 @@ export function callbackUrl(req: FastifyRequest, config: Config): string {
   return `${origin}${CALLBACK_PATH}`;
 }
 
+/**
+ * Binds a sign-in to the browser that started it. Only sent to the callback; SameSite=Lax
+ * cookies do come along on the provider's top-level redirect back.
+ */
+export const STATE_COOKIE = 'tenure_oidc_state';
+
+function stateCookie(req: FastifyRequest, config: Config, maxAgeMs?: number) {
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false),
+    path: CALLBACK_PATH,
+    ...(maxAgeMs ? { maxAge: Math.floor(maxAgeMs / 1000) } : {}),
+  };
+}
+
 function configured(config: Config): OidcConfig {
   if (!config.oidc) throw new AppError('not_found', 'single sign-on is not configured');
   return config.oidc;
@@ -74,10 +92,11 @@ export function oidcRoutes(opts: OidcRouteOptions): FastifyPluginAsyncZod {
       async (req, reply) => {
         const oidc = configured(opts.config);
         const returnTo = req.query.returnTo ? safeReturnTo(req.query.returnTo)! : '/';
-        const url = await beginOidcLogin(ctxOf(req), oidc, {
+        const { url, state } = await beginOidcLogin(ctxOf(req), oidc, {
           redirectUri: callbackUrl(req, opts.config),
           returnTo,
         });
+        reply.setCookie(STATE_COOKIE, state, stateCookie(req, opts.config, FLOW_TTL_MS));
         return reply.redirect(url.href, 302);
       },
     );
@@ -104,6 +123,7 @@ export function oidcRoutes(opts: OidcRouteOptions): FastifyPluginAsyncZod {
           {
             callbackUrl: url,
             state: req.query.state,
+            browserState: req.cookies[STATE_COOKIE] ?? null,
             userAgent: req.headers['user-agent'] ?? null,
             current: req.principal.kind === 'user' ? req.principal.session : null,
           },
@@ -114,6 +134,7 @@ export function oidcRoutes(opts: OidcRouteOptions): FastifyPluginAsyncZod {
           sessions: opts.sessions,
           throttle: DEFAULT_THROTTLE,
         });
+        reply.clearCookie(STATE_COOKIE, stateCookie(req, opts.config));
         return reply.redirect(result.returnTo, 302);
       },
     );

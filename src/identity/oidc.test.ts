@@ -6,6 +6,7 @@ import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
 import { buildServer } from '../server/app.js';
 import { createUser } from './service.js';
 import { mapRole, safeReturnTo } from './oidc.js';
+import { STATE_COOKIE } from './oidc-routes.js';
 import {
   Browser,
   formOf,
@@ -239,33 +240,74 @@ for (const dialect of testDialects()) {
       expect(await users()).toEqual([]);
     });
 
-    it('refuses a tampered or replayed state and bad return paths', async () => {
+    it('refuses a callback from another browser, a tampered or replayed state', async () => {
       await serve({ publicUrl: TENURE, oidc: oidcConfig({ jitProvisioning: true }) });
       const browser = new Browser(app, TENURE);
       const callback = await throughProvider(browser, 'bob');
+      const state = new URL(callback).searchParams.get('state')!;
+      const tenureJar = browser.jar.get('tenure.localhost')!;
+      expect(tenureJar.get(STATE_COOKIE)).toBe(state);
+      const message = (a: Answer) => JSON.parse(a.body).error.message as string;
+
+      // Someone else's browser opening this callback link (login CSRF) is refused.
+      const elsewhere = await new Browser(app, TENURE).get(callback);
+      expect(elsewhere.status).toBe(401);
+      expect(message(elsewhere)).toMatch(/another browser/);
+      // A state changed in the URL matches neither the browser's cookie nor a stored flow.
       const tampered = new URL(callback);
-      tampered.searchParams.set('state', `${tampered.searchParams.get('state')}x`);
+      tampered.searchParams.set('state', `${state}x`);
       const forged = await browser.get(tampered.href);
       expect(forged.status).toBe(401);
-      expect(forged.cookies).toEqual([]);
+      tenureJar.set(STATE_COOKIE, `${state}x`);
+      const forgedBoth = await browser.get(tampered.href);
+      expect(forgedBoth.status).toBe(401);
+      expect(message(forgedBoth)).toMatch(/unknown, used or expired/);
+      expect([...forged.cookies, ...forgedBoth.cookies]).toEqual([]);
 
-      expect((await browser.get(callback)).status).toBe(302);
-      const replayed = await new Browser(app, TENURE).get(callback);
+      // The browser that started it still can finish, once.
+      tenureJar.set(STATE_COOKIE, state);
+      const done = await browser.get(callback);
+      expect(done.status, done.body).toBe(302);
+      expect(tenureJar.has(STATE_COOKIE)).toBe(false);
+      tenureJar.set(STATE_COOKIE, state);
+      const replayed = await browser.get(callback);
       expect(replayed.status).toBe(401);
+      expect(message(replayed)).toMatch(/unknown, used or expired/);
       expect(replayed.cookies).toEqual([]);
-      expect(JSON.parse(replayed.body).error.code).toBe('unauthenticated');
-      const sessions = await db.db.selectFrom('sessions').selectAll().execute();
-      expect(sessions).toHaveLength(1);
+      expect(await db.db.selectFrom('sessions').selectAll().execute()).toHaveLength(1);
       expect(await db.db.selectFrom('oidc_flows').selectAll().execute()).toEqual([]);
+    });
 
-      for (const bad of ['//evil.example/x', 'https://evil.example/']) {
-        const res = await browser.get(
-          `${TENURE}/api/v1/auth/oidc/login?returnTo=${encodeURIComponent(bad)}`,
-        );
-        expect(res.status).toBe(400);
+    it('reports a sign-in the user cancelled at the provider', async () => {
+      await serve({ publicUrl: TENURE, oidc: oidcConfig({ jitProvisioning: true }) });
+      const browser = new Browser(app, TENURE);
+      let next = (await browser.get(`${TENURE}/api/v1/auth/oidc/login`)).location!;
+      while (!next.includes('/interaction/')) next = (await browser.get(next)).location!;
+      next = (await browser.get(`${next}/abort`)).location!;
+      while (!next.startsWith(CALLBACK)) next = (await browser.get(next)).location!;
+      const cancelled = await browser.get(next);
+      expect(cancelled.status).toBe(401);
+      expect(JSON.parse(cancelled.body).error.message).toMatch(/access_denied/);
+      expect(await users()).toEqual([]);
+    });
+
+    it('refuses return paths off the site and callbacks without state', async () => {
+      await serve({ publicUrl: TENURE, oidc: oidcConfig() });
+      for (const bad of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+        const res = await app.inject({
+          url: `/api/v1/auth/oidc/login?returnTo=${encodeURIComponent(bad)}`,
+        });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error.message).toMatch(/returnTo/);
       }
-      const noState = await browser.get(`${TENURE}/api/v1/auth/oidc/callback?code=abc`);
-      expect(noState.status).toBe(400);
+      const noState = await app.inject({ url: '/api/v1/auth/oidc/callback?code=abc' });
+      expect(noState.statusCode).toBe(400);
+      const login = await app.inject({ url: '/api/v1/auth/oidc/login' });
+      const cookie = [login.headers['set-cookie']].flat().join('\n');
+      expect(cookie).toMatch(/^tenure_oidc_state=/);
+      expect(cookie).toMatch(/Path=\/api\/v1\/auth\/oidc\/callback/);
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Lax/);
     });
 
     it('derives the callback URL from the request when no public URL is set', async () => {

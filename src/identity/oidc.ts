@@ -7,7 +7,7 @@ import { newId } from '../core/ids.js';
 import { inTx, type Executor } from '../db/database.js';
 import { mapped } from '../db/errors.js';
 import type { SessionRow, UserRow } from '../db/schema.js';
-import { recordAudit } from '../audit/record.js';
+import { recordAudit, type AuditWrite } from '../audit/record.js';
 import * as store from './store.js';
 import { isRole, normaliseEmail, ROLES, toUser, type Role, type User } from './model.js';
 import {
@@ -17,7 +17,7 @@ import {
   type SessionPolicy,
   type StartedSession,
 } from './sessions.js';
-import { sha256 } from './tokens.js';
+import { sameSecret, sha256 } from './tokens.js';
 
 /** How long a sign-in may spend at the identity provider before its state is refused. */
 export const FLOW_TTL_MS = 10 * 60 * 1000;
@@ -112,13 +112,14 @@ function scopesFor(oidc: OidcConfig, config: client.Configuration): string {
 
 /**
  * Start a sign-in: remember state, nonce and PKCE verifier (state only as a hash), and
- * answer the provider's authorization URL to send the browser to.
+ * answer the provider's authorization URL to send the browser to, and the state, which the
+ * caller also gives the browser (a cookie) so the callback can tell it is the same browser.
  */
 export async function beginOidcLogin(
   ctx: Ctx,
   oidc: OidcConfig,
   opts: { redirectUri: string; returnTo: string },
-): Promise<URL> {
+): Promise<{ url: URL; state: string }> {
   const config = await providerConfiguration(oidc);
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -138,7 +139,7 @@ export async function beginOidcLogin(
       })
       .execute();
   });
-  return client.buildAuthorizationUrl(config, {
+  const url = client.buildAuthorizationUrl(config, {
     redirect_uri: opts.redirectUri,
     scope: scopesFor(oidc, config),
     state,
@@ -146,6 +147,7 @@ export async function beginOidcLogin(
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
   });
+  return { url, state };
 }
 
 /** What Tenure reads from the provider about the person signing in. */
@@ -256,9 +258,11 @@ async function takeFlow(ctx: Ctx, state: string) {
   return flow;
 }
 
-function forbidden(message: string): AppError {
-  return new AppError('forbidden', message);
-}
+const forbidden = (message: string) => new AppError('forbidden', message);
+
+type AuditMore = Pick<AuditWrite, 'before' | 'after' | 'changes'>;
+const auditUser = (system: Ctx, trx: Executor, id: string, action: string, more: AuditMore) =>
+  recordAudit(system, trx, { entity: 'user', entityId: id, action, ...more });
 
 /** Give a user the role their claims map to; a role change ends their other sessions. */
 async function syncRole(system: Ctx, trx: Executor, row: UserRow, role: Role | null) {
@@ -268,13 +272,7 @@ async function syncRole(system: Ctx, trx: Executor, row: UserRow, role: Role | n
   const patch = { role, updated_at: system.now().toISOString() };
   await store.updateUser(trx, row.id, patch);
   const after = { ...row, ...patch };
-  await recordAudit(system, trx, {
-    entity: 'user',
-    entityId: row.id,
-    action: 'update',
-    before: row,
-    after,
-  });
+  await auditUser(system, trx, row.id, 'update', { before: row, after });
   await revokeUserSessions(system, trx, row.id, 'role changed by single sign-on');
   return after;
 }
@@ -307,10 +305,7 @@ async function resolveUser(
       updated_at: system.now().toISOString(),
     };
     await store.updateUser(trx, existing.id, patch);
-    await recordAudit(system, trx, {
-      entity: 'user',
-      entityId: existing.id,
-      action: 'link',
+    await auditUser(system, trx, existing.id, 'link', {
       changes: { oidcIssuer: [null, who.issuer], oidcSubject: [null, who.subject] },
     });
     return syncRole(system, trx, { ...existing, ...patch }, role);
@@ -339,12 +334,7 @@ async function resolveUser(
     last_login_at: null,
   };
   await store.insertUsers(trx, [row]);
-  await recordAudit(system, trx, {
-    entity: 'user',
-    entityId: row.id,
-    action: 'create',
-    after: row,
-  });
+  await auditUser(system, trx, row.id, 'create', { after: row });
   return row;
 }
 
@@ -352,6 +342,8 @@ export interface OidcCallback {
   /** The callback URL as registered, with the query the provider sent. */
   callbackUrl: URL;
   state: string;
+  /** The state the browser was given when it started (cookie); must equal `state`. */
+  browserState: string | null;
   userAgent: string | null;
   /** A session the browser already had; signing in replaces it. */
   current: SessionRow | null;
@@ -372,6 +364,14 @@ export async function finishOidcLogin(
   cb: OidcCallback,
   sessions: SessionPolicy,
 ): Promise<OidcSignIn> {
+  // Without this, someone could send a victim their own callback link and sign the victim
+  // in as themselves (login CSRF); the flow stays usable by the browser that started it.
+  if (!cb.browserState || !sameSecret(cb.browserState, cb.state)) {
+    throw new AppError(
+      'unauthenticated',
+      'this single sign-on attempt was started in another browser; start signing in again',
+    );
+  }
   const flow = await takeFlow(ctx, cb.state);
   const who = await exchange(oidc, cb.callbackUrl, cb.state, flow);
   return mapped(() =>

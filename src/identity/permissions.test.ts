@@ -1,41 +1,24 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ROLES } from './model.js';
-import { ACTIONS, MATRIX, RESOURCES, allowed, type Reach } from './permissions.js';
-
-/** The table of docs/permissions.md, row by row. */
-function documented(): Map<string, Record<string, Reach>> {
-  const text = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8');
-  const rows = new Map<string, Record<string, Reach>>();
-  for (const line of text.split('\n')) {
-    const cells = line
-      .split('|')
-      .map((c) => c.trim())
-      .filter(Boolean);
-    if (cells.length !== 6 || cells[0] === 'resource' || cells[0]!.startsWith('---')) continue;
-    const reach = (c: string): Reach => (c === '—' ? 'none' : (c as Reach));
-    rows.set(`${cells[0]} ${cells[1]}`, {
-      admin: reach(cells[2]!),
-      manager: reach(cells[3]!),
-      csm: reach(cells[4]!),
-      viewer: reach(cells[5]!),
-    });
-  }
-  return rows;
-}
+import { ACTIONS, KEY_MATRIX, KEY_SCOPES, MATRIX, RESOURCES, allowed } from './permissions.js';
+import { permissionTables } from '../testing/permissions-doc.js';
 
 describe('permission matrix', () => {
-  it('is exactly what docs/permissions.md says, cell by cell', () => {
-    const doc = documented();
-    expect(doc.size).toBe(RESOURCES.length * ACTIONS.length);
+  it('is exactly what docs/permissions.md says, cell by cell, for roles and key scopes', () => {
+    const doc = permissionTables();
+    for (const column of [...ROLES, ...KEY_SCOPES.map((k) => `${k} key`)])
+      expect(doc.get(column)?.size, column).toBe(RESOURCES.length * ACTIONS.length);
     for (const resource of RESOURCES)
-      for (const action of ACTIONS)
-        for (const role of ROLES) {
-          expect(MATRIX[role][resource][action], `${role} ${action} ${resource}`).toBe(
-            doc.get(`${resource} ${action}`)?.[role],
+      for (const action of ACTIONS) {
+        const key = `${resource} ${action}`;
+        for (const role of ROLES)
+          expect(MATRIX[role][resource][action], `${role} ${key}`).toBe(doc.get(role)!.get(key));
+        for (const scope of KEY_SCOPES)
+          expect(KEY_MATRIX[scope][resource][action], `${scope} key ${key}`).toBe(
+            doc.get(`${scope} key`)!.get(key),
           );
-        }
+      }
   });
 
   it('scopes csm writes to owned records and manager writes to the team', () => {

@@ -2,6 +2,8 @@ import type { Ctx } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { normaliseSegment } from '../accounts/account/model.js';
 import { putSetting, segments } from './service.js';
+import { inTx } from '../db/database.js';
+import { recordAudit } from '../audit/record.js';
 
 export async function getSegments(ctx: Ctx): Promise<string[]> {
   ctx.can('read', 'setting');
@@ -20,6 +22,15 @@ export async function setSegments(ctx: Ctx, raw: string[]): Promise<string[]> {
       inUse: orphaned,
     });
   }
-  await putSetting(ctx.db, 'segments', next, ctx.now());
+  const before = await segments(ctx.db);
+  await inTx(ctx.db, async (trx) => {
+    await putSetting(trx, 'segments', next, ctx.now());
+    await recordAudit(ctx, trx, {
+      entity: 'setting',
+      entityId: 'segments',
+      action: 'update',
+      changes: { segments: [before, next] },
+    });
+  });
   return next;
 }
