@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { createKey, KEY_SCOPES, listKeys, revokeKey, type KeyScope } from '../identity/keys.js';
 import { printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
 

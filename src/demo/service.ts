@@ -74,12 +74,7 @@ export function demoPassword(): string {
   return [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join('')).join('-');
 }
 
-async function ensureUsers(
-  base: Ctx,
-  users: readonly DemoUser[],
-  since: Date,
-  password: string,
-) {
+async function ensureUsers(base: Ctx, users: readonly DemoUser[], since: Date, password: string) {
   const existing = new Map((await listUsers(base)).map((u) => [u.email, u]));
   const out = new Map<string, { id: string; name: string; email: string; role: string }>();
   // Managers first, so the CSMs can be put on a manager's team.

@@ -5,7 +5,7 @@ import { makeCtx } from '../core/context.js';
 import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
 import { buildServer } from '../server/app.js';
 import { createUser } from './service.js';
-import { mapRole, safeReturnTo } from './oidc.js';
+import { checkOidcConfig, mapRole, safeReturnTo } from './oidc.js';
 import { STATE_COOKIE } from './oidc-routes.js';
 import {
   Browser,
@@ -108,6 +108,14 @@ describe('OIDC helpers', () => {
     expect(mapRole(['tenure-viewers', 'cs-leads'], ROLE_MAP)).toBe('manager');
     expect(mapRole(['x'], ROLE_MAP)).toBeNull();
     expect(mapRole(['cs-leads', 'tenure-admins'], ROLE_MAP)).toBe('admin');
+  });
+  it('refuses settings that cannot work at start-up', () => {
+    const base = { ...oidcConfig(), issuer: 'https://id.example.com' };
+    expect(() => checkOidcConfig(base)).not.toThrow();
+    expect(() => checkOidcConfig({ ...base, issuer: 'http://id.example.com' })).toThrow(/https/);
+    expect(() => checkOidcConfig({ ...base, issuer: 'http://localhost:8080' })).not.toThrow();
+    expect(() => checkOidcConfig({ ...base, roleMap: { x: 'owner' } })).toThrow(/ROLE_MAP/);
+    expect(() => checkOidcConfig({ ...base, defaultRole: 'owner' })).toThrow(/DEFAULT_ROLE/);
   });
   it('accepts only same-site paths to return to', () => {
     expect(safeReturnTo('/accounts?x=1#top')).toBe('/accounts?x=1#top');

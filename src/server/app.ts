@@ -21,7 +21,7 @@ import { timelineRoutes } from '../accounts/timeline/routes.js';
 import { userRoutes } from '../identity/routes.js';
 import { authRoutes } from '../identity/auth-routes.js';
 import { oidcRoutes } from '../identity/oidc-routes.js';
-import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../identity/sessions.js';
+import type { SessionPolicy } from '../identity/sessions.js';
 import type { ThrottlePolicy } from '../identity/login.js';
 import { auditRoutes } from '../audit/routes.js';
 import { installAuth, trackRoutes } from './auth.js';
