@@ -341,6 +341,34 @@ for (const dialect of testDialects()) {
       expect(bad.body).not.toMatch(/at .*\.ts:\d+/);
     });
 
+    it('lets an admin reset a password or archive a user, which ends their sessions, and keeps one admin', async () => {
+      const admin = await signIn('ada@example.com');
+      const vic = await signIn('vic@example.com');
+      const vicId = (await whoami(vic.cookie)).json().user.id as string;
+      const asAdmin = (method: 'POST' | 'PATCH', url: string, payload: object) =>
+        app.inject({
+          method,
+          url,
+          payload,
+          headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+        });
+      const reset = await asAdmin('POST', `/api/v1/users/${vicId}/password`, {
+        password: 'fresh-start-passphrase',
+      });
+      expect(reset.statusCode).toBe(200);
+      expect((await whoami(vic.cookie)).statusCode).toBe(401);
+      const vic2 = await login('vic@example.com', 'fresh-start-passphrase');
+      expect(vic2.statusCode).toBe(200);
+      const archived = await asAdmin('PATCH', `/api/v1/users/${vicId}`, { archived: true });
+      expect(archived.json().archivedAt).not.toBeNull();
+      expect((await whoami(cookieOf(vic2))).statusCode).toBe(401);
+      expect((await login('vic@example.com', 'fresh-start-passphrase')).statusCode).toBe(401);
+      const adaId = (await whoami(admin.cookie)).json().user.id as string;
+      const demote = await asAdmin('PATCH', `/api/v1/users/${adaId}`, { role: 'viewer' });
+      expect(demote.statusCode).toBe(409);
+      expect(demote.json().error.message).toMatch(/last admin/);
+    });
+
     it('creates the first admin once through setup, then the setup answers 404', async () => {
       const fresh = await freshTestDb(dialect);
       const first = await buildServer({ handle: fresh, config: loadConfig({}) });

@@ -12,6 +12,28 @@ export interface TestApp {
   key: string;
 }
 
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every successful write a test makes through the API must leave an audit entry with its
+ * request id; a replayed idempotent request wrote nothing new and is exempt.
+ */
+async function assertAudited(
+  handle: DbHandle,
+  o: InjectOptions,
+  res: LightMyRequestResponse,
+): Promise<void> {
+  if (!WRITES.has(String(o.method ?? 'GET').toUpperCase())) return;
+  if (res.statusCode >= 300 || res.headers['idempotent-replayed']) return;
+  const requestId = String(res.headers['x-request-id']);
+  const entry = await handle.db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  if (!entry) throw new Error(`${o.method} ${String(o.url)} succeeded without an audit entry`);
+}
+
 /** A key of `scope`, made by the operator, for calling the API in tests. */
 export async function testKey(handle: DbHandle, scope: KeyScope = 'admin'): Promise<string> {
   const ctx = makeCtx(handle.db, handle.dialect);
@@ -26,7 +48,13 @@ export async function testServer(opts: ServerOptions, scope: KeyScope = 'admin')
     raw,
     key,
     close: () => raw.close(),
-    inject: (o: InjectOptions) =>
-      raw.inject({ ...o, headers: { authorization: `Bearer ${key}`, ...(o.headers ?? {}) } }),
+    inject: async (o: InjectOptions) => {
+      const res = await raw.inject({
+        ...o,
+        headers: { authorization: `Bearer ${key}`, ...(o.headers ?? {}) },
+      });
+      await assertAudited(opts.handle, o, res);
+      return res;
+    },
   };
 }
