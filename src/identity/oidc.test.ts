@@ -36,6 +36,8 @@ const ACCOUNTS = {
   },
   carol: { email: 'carol@example.com', email_verified: true, name: 'Carol', roles: 'nobody' },
   mallory: { email: 'mallory@example.com', email_verified: false, name: 'M', roles: ['cs-leads'] },
+  // Some providers send no email_verified claim at all: not verified either.
+  dave: { email: 'dave@example.com', name: 'Dave', roles: ['tenure-viewers'] },
 };
 
 const ROLE_MAP = { 'tenure-admins': 'admin', 'cs-leads': 'manager', 'tenure-viewers': 'viewer' };
@@ -119,7 +121,16 @@ describe('OIDC helpers', () => {
   });
   it('accepts only same-site paths to return to', () => {
     expect(safeReturnTo('/accounts?x=1#top')).toBe('/accounts?x=1#top');
-    for (const bad of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'x', '/a b'])
+    for (const bad of [
+      '//evil.example/',
+      'https://evil.example/',
+      '/\\evil.example',
+      'x',
+      '/a b',
+      '/.//evil.example',
+      '/..//evil.example',
+      '/%2e//evil.example',
+    ])
       expect(safeReturnTo(bad)).toBeNull();
   });
 });
@@ -234,6 +245,36 @@ for (const dialect of testDialects()) {
       const done = await signIn(new Browser(app, TENURE), 'carol');
       expect(done.status, done.body).toBe(302);
       expect(await users()).toMatchObject([{ email: 'carol@example.com', role: 'viewer' }]);
+    });
+
+    it('links only verified emails, and takes a role away when the provider does', async () => {
+      await serve({ publicUrl: TENURE, oidc: oidcConfig() });
+      const op = makeCtx(db.db, db.dialect);
+      const dave = await createUser(op, { email: 'dave@example.com', name: 'Dave', role: 'admin' });
+      const refused = await signIn(new Browser(app, TENURE), 'dave');
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body).error.message).toMatch(/not verified/);
+      expect((await users())[0]).toMatchObject({ id: dave.id, oidc_subject: null });
+
+      const carol = await createUser(op, {
+        email: 'carol@example.com',
+        name: 'Carol',
+        role: 'manager',
+      });
+      await db.db
+        .updateTable('users')
+        .set({ oidc_issuer: issuer, oidc_subject: 'carol' })
+        .where('id', '=', carol.id)
+        .execute();
+      // Carol's claim maps to no role any more: no default role, so no access at all.
+      const lost = await signIn(new Browser(app, TENURE), 'carol');
+      expect(lost.status).toBe(403);
+      expect(JSON.parse(lost.body).error.message).toMatch(/grants no Tenure role/);
+      await app.close();
+      await serve({ publicUrl: TENURE, oidc: oidcConfig({ defaultRole: 'viewer' }) });
+      const demoted = await signIn(new Browser(app, TENURE), 'carol');
+      expect(demoted.status, demoted.body).toBe(302);
+      expect((await users()).find((u) => u.id === carol.id)?.role).toBe('viewer');
     });
 
     it('refuses unknown users when just-in-time creation is off', async () => {

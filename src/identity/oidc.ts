@@ -98,7 +98,10 @@ export function safeReturnTo(raw: string): string | null {
   } catch {
     return null;
   }
-  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : null;
+  if (url.origin !== base) return null;
+  // Dot segments normalise `/.//evil.example` into `//evil.example`: check the result too.
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return path.startsWith('//') ? null : path;
 }
 
 /** Scopes to ask for: the standard ones, plus the role claim's own scope where one exists. */
@@ -284,14 +287,25 @@ async function resolveUser(
   oidc: OidcConfig,
   who: OidcIdentity,
 ): Promise<UserRow> {
-  const role = mapRole(who.roleValues, oidc.roleMap);
+  // With a role map the provider decides roles: losing the claim means the default role or
+  // no access, never keeping a role the provider took away. Without one, Tenure decides.
+  const byProvider = Object.keys(oidc.roleMap).length > 0;
+  const fallback = oidc.defaultRole !== null && isRole(oidc.defaultRole) ? oidc.defaultRole : null;
+  const role = mapRole(who.roleValues, oidc.roleMap) ?? (byProvider ? fallback : null);
+  const noRole = () =>
+    forbidden(
+      `your identity provider grants no Tenure role (claim ${oidc.roleClaim}); ask an admin`,
+    );
+  if (byProvider && role === null) throw noRole();
   const linked = await store.findUserByOidc(trx, who.issuer, who.subject);
   if (linked) {
     if (linked.archived_at) throw forbidden('this Tenure user is archived');
     return syncRole(system, trx, linked, role);
   }
   if (!who.email) throw forbidden('the identity provider sent no email address');
-  if (who.emailVerified === false)
+  // Only a verified email links or creates a user: some providers let tenants set any
+  // address, and a missing claim is not a verified one.
+  if (who.emailVerified !== true)
     throw forbidden('the identity provider has not verified your email address');
   const email = normaliseEmail(who.email);
   const existing = await store.findUserByEmail(trx, email);
@@ -311,13 +325,8 @@ async function resolveUser(
     return syncRole(system, trx, { ...existing, ...patch }, role);
   }
   if (!oidc.jitProvisioning) throw forbidden('no Tenure user for this identity; ask an admin');
-  const jitRole =
-    role ?? (oidc.defaultRole !== null && isRole(oidc.defaultRole) ? oidc.defaultRole : null);
-  if (jitRole === null) {
-    throw forbidden(
-      `your identity provider grants no Tenure role (claim ${oidc.roleClaim}); ask an admin`,
-    );
-  }
+  const jitRole = role ?? fallback;
+  if (jitRole === null) throw noRole();
   const at = system.now().toISOString();
   const row: UserRow = {
     id: newId('usr', system.now().getTime()),
