@@ -21,6 +21,8 @@ export type Action = (typeof ACTIONS)[number];
 /** The record acted on: whose it is (account owner, task assignee). */
 export interface Target {
   ownerId?: string | null;
+  /** The record is being created (an owner-less new record is within a scoped right). */
+  creating?: boolean;
 }
 
 /** Answers whether the current principal may do `action` on `resource` (and this record). */

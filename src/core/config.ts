@@ -26,8 +26,11 @@ export interface Config {
   importUploadLimitBytes: number;
   /** Where users reach Tenure (https://cs.example.com); decides Secure cookies and the OIDC callback. */
   publicUrl: string | undefined;
-  /** Behind a reverse proxy: trust X-Forwarded-For/-Proto for the client IP and HTTPS. */
-  trustProxy: boolean;
+  /**
+   * Behind a reverse proxy: how many proxy hops (or which proxy addresses) to trust for
+   * X-Forwarded-For/-Proto. Trusting every hop would let a client pick its own IP.
+   */
+  trustProxy: false | number | string;
   /** Origins allowed to call the API from a browser; empty means CORS is off. */
   corsOrigins: string[];
   sessionIdleMinutes: number;
@@ -51,6 +54,14 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   if (!Number.isFinite(n) || n <= 0)
     throw new Error(`${name}: expected a positive number, got ${raw}`);
   return n;
+}
+
+/** `true` = one proxy in front; a number = that many hops; else proxy addresses or CIDRs. */
+function trustProxyFrom(raw: string | undefined): false | number | string {
+  if (!raw || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return 1;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 function oidcFrom(env: NodeJS.ProcessEnv): OidcConfig | null {
@@ -87,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: Number(env.TENURE_BODY_LIMIT || 1_048_576),
     importUploadLimitBytes: Number(env.TENURE_IMPORT_UPLOAD_LIMIT || 50 * 1_048_576),
     publicUrl: env.TENURE_PUBLIC_URL || undefined,
-    trustProxy: env.TENURE_TRUST_PROXY === 'true' || env.TENURE_TRUST_PROXY === '1',
+    trustProxy: trustProxyFrom(env.TENURE_TRUST_PROXY),
     corsOrigins: list(env.TENURE_CORS_ORIGINS),
     sessionIdleMinutes: positive(env, 'TENURE_SESSION_IDLE_MINUTES', 120),
     sessionMaxHours: positive(env, 'TENURE_SESSION_MAX_HOURS', 12),

@@ -6,7 +6,7 @@ import type { Config } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { ErrorOut, IdParams } from '../core/schemas.js';
 import { ctxOf } from '../server/context.js';
-import { SESSION_COOKIE } from '../server/auth.js';
+import { sessionCookieName } from '../server/auth.js';
 import {
   changeOwnPassword,
   login,
@@ -45,7 +45,7 @@ export function setSessionCookie(
   token: string,
   opts: AuthRouteOptions,
 ): void {
-  reply.setCookie(SESSION_COOKIE, token, {
+  reply.setCookie(sessionCookieName(secure(req, opts.config)), token, {
     httpOnly: true,
     sameSite: 'lax',
     secure: secure(req, opts.config),
@@ -55,7 +55,7 @@ export function setSessionCookie(
 }
 
 function clearSessionCookie(req: FastifyRequest, reply: FastifyReply, opts: AuthRouteOptions) {
-  reply.clearCookie(SESSION_COOKIE, {
+  reply.clearCookie(sessionCookieName(secure(req, opts.config)), {
     httpOnly: true,
     sameSite: 'lax',
     secure: secure(req, opts.config),
@@ -216,7 +216,15 @@ export function authRoutes(opts: AuthRouteOptions): FastifyPluginAsyncZod {
       },
       async (req) => {
         const { user, session } = signedInUser(req);
-        return { revokedSessions: await changeOwnPassword(ctxOf(req), user, session, req.body) };
+        return {
+          revokedSessions: await changeOwnPassword(
+            ctxOf(req),
+            user,
+            session,
+            req.body,
+            opts.throttle,
+          ),
+        };
       },
     );
     app.get(

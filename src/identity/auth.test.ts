@@ -111,7 +111,13 @@ for (const dialect of testDialects()) {
       await app.close();
       await build({ publicUrl: 'https://cs.example.com' });
       const res = await login('ada@example.com', PASSWORD);
-      expect(String(res.headers['set-cookie'])).toMatch(/Secure/);
+      const cookie = String(res.headers['set-cookie']);
+      expect(cookie).toMatch(/^__Host-tenure_session=/);
+      expect(cookie).toMatch(/Secure/);
+      expect(cookie).not.toMatch(/Domain=/);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const token = cookie.split(';')[0]!;
+      expect((await whoami(token)).json().user.email).toBe('ada@example.com');
     });
 
     it('gives the same 401 for an unknown email and a wrong password', async () => {
@@ -248,9 +254,42 @@ for (const dialect of testDialects()) {
       ).toBe(200);
     });
 
+    it('counts wrong current passwords on the change-password form like failed sign-ins', async () => {
+      const s = await signIn();
+      for (let i = 0; i < 10; i++) {
+        const r = await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          payload: {
+            currentPassword: `guess-number-${i}-xx`,
+            newPassword: 'another-long-passphrase',
+          },
+          headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+        });
+        expect(r.json().error.code).toBe('invalid_credentials');
+      }
+      const locked = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        payload: { currentPassword: PASSWORD, newPassword: 'another-long-passphrase' },
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+      });
+      expect(locked.statusCode).toBe(429);
+    });
+
+    it('holds the limit against a burst of parallel guesses', async () => {
+      const burst = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => login('ada@example.com', `parallel-guess-${i}`)),
+      );
+      const codes = burst.map((r) => r.statusCode);
+      expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(10);
+      expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(20);
+      expect(codes.every((c) => c === 401 || c === 429)).toBe(true);
+    });
+
     it('backs off per IP address across different emails', async () => {
       await app.close();
-      await build({ trustProxy: true });
+      await build({ trustProxy: 1 });
       for (let i = 0; i < 10; i++) {
         await login(`user${i}@example.com`, 'wrong-password-here', {
           'x-forwarded-for': '192.0.2.7',
@@ -275,6 +314,12 @@ for (const dialect of testDialects()) {
         scope: 'write',
         expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
       });
+      // The same instant written with an offset expires at the same moment.
+      const offset = await createKey(ctx, {
+        name: 'tz',
+        scope: 'read',
+        expiresAt: '2026-03-02T13:00:00+03:00',
+      });
       const call = (key: string, method: 'GET' | 'POST' = 'GET') =>
         app.inject({
           method,
@@ -292,6 +337,7 @@ for (const dialect of testDialects()) {
       expect((await call(soon.secret, 'POST')).statusCode).toBe(201);
       now = new Date(now.getTime() + 3600_000);
       expect((await call(soon.secret)).json().error.code).toBe('key_expired');
+      expect((await call(offset.secret)).json().error.code).toBe('key_expired');
       const admin = await createKey(ctx, { name: 'ops', scope: 'admin' });
       const revoke = await app.inject({
         method: 'POST',
@@ -301,6 +347,13 @@ for (const dialect of testDialects()) {
       expect(revoke.statusCode).toBe(200);
       expect((await call(read.secret)).json().error.code).toBe('key_revoked');
       expect((await call(`${read.key.prefix}_forged`)).json().error.code).toBe('unauthenticated');
+      // Basic credentials are the Segment form, for the event intake only.
+      const basic = await app.inject({
+        method: 'GET',
+        url: '/api/v1/accounts',
+        headers: { authorization: `Basic ${Buffer.from(`${admin.secret}:`).toString('base64')}` },
+      });
+      expect(basic.json().error.code).toBe('unauthenticated');
       const stored = await db.db
         .selectFrom('api_keys')
         .selectAll()
@@ -314,6 +367,22 @@ for (const dialect of testDialects()) {
         headers: { authorization: `Bearer ${admin.secret}` },
       });
       expect(listed.body).not.toContain(read.secret.slice(read.key.prefix.length));
+      // A new key's secret is never kept for an Idempotency-Key replay.
+      const twice = await Promise.all(
+        [1, 2].map(() =>
+          app.inject({
+            method: 'POST',
+            url: '/api/v1/keys',
+            payload: { name: 'retry', scope: 'read' },
+            headers: { authorization: `Bearer ${admin.secret}`, 'idempotency-key': 'same' },
+          }),
+        ),
+      );
+      const [a, b] = twice.map((r) => r.json().secret as string);
+      expect(a).not.toBe(b);
+      const kept = JSON.stringify(await db.db.selectFrom('idempotency_keys').selectAll().execute());
+      expect(kept).not.toContain(a);
+      expect(kept).not.toContain(b);
       expect(await accountCount()).toBe(1);
     });
 

@@ -61,7 +61,9 @@ export async function createKey(
   const name = input.name.trim();
   if (!name) throw invalid('name', 'must not be empty');
   const now = ctx.now();
-  if (input.expiresAt && input.expiresAt <= now.toISOString())
+  // Stored in UTC so it compares as text with every other instant.
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt).toISOString() : null;
+  if (expiresAt && expiresAt <= now.toISOString())
     throw invalid('expiresAt', 'must be in the future');
   const prefix = `tnr_${input.scope}_${publicPart()}`;
   const secret = `${prefix}_${randomToken()}`;
@@ -73,7 +75,7 @@ export async function createKey(
     scope: input.scope,
     created_by: actorLabel(ctx.actor),
     created_at: now.toISOString(),
-    expires_at: input.expiresAt ?? null,
+    expires_at: expiresAt,
     revoked_at: null,
     last_used_at: null,
     last_used_ip: null,

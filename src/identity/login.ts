@@ -27,8 +27,9 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = { maxFailures: 10, windowMs: 15 
 const GENERIC = 'wrong email or password';
 
 /**
- * Seconds until the key may try again, or 0. Counted from stored failures, so the limit
- * holds across restarts and across several server processes on one database.
+ * Seconds until the key may try again, or 0, counting this attempt (already recorded).
+ * Counted from stored attempts, so the limit holds across restarts and across several
+ * server processes on one database.
  */
 async function waitFor(
   db: Executor,
@@ -44,12 +45,43 @@ async function waitFor(
     .where(column, '=', value)
     .where('at', '>', since)
     .orderBy('at', 'desc')
-    .limit(policy.maxFailures)
+    .limit(policy.maxFailures + 1)
     .execute();
-  if (recent.length < policy.maxFailures) return 0;
-  // The oldest of the last N failures must leave the window before another try.
+  if (recent.length <= policy.maxFailures) return 0;
+  // The oldest of the last N earlier failures must leave the window before another try.
   const oldest = Date.parse(recent[recent.length - 1]!.at);
   return Math.max(1, Math.ceil((oldest + policy.windowMs - now.getTime()) / 1000));
+}
+
+/**
+ * Record an attempt before checking anything, then count: parallel guesses each see the
+ * others, so a burst cannot slip past the limit while the hashes are being verified.
+ * Throttled attempts are removed again (they did not try a password); a wrong password
+ * stays as a failure; a right one clears its email's failures.
+ */
+async function claimAttempt(
+  ctx: Ctx,
+  email: string,
+  ip: string,
+  policy: ThrottlePolicy,
+): Promise<string> {
+  const now = ctx.now();
+  const id = newId('lgf', now.getTime());
+  await ctx.db
+    .insertInto('login_failures')
+    .values({ id, email, ip, at: now.toISOString() })
+    .execute();
+  const wait = Math.max(
+    await waitFor(ctx.db, 'email', email, now, policy),
+    await waitFor(ctx.db, 'ip', ip, now, policy),
+  );
+  if (wait > 0) {
+    await ctx.db.deleteFrom('login_failures').where('id', '=', id).execute();
+    throw new AppError('rate_limited', `too many failed sign-ins; try again in ${wait} s`, {
+      retryAfter: wait,
+    });
+  }
+  return id;
 }
 
 export interface LoginInput {
@@ -74,16 +106,7 @@ export async function login(
 ): Promise<LoginResult> {
   const email = normaliseEmail(input.email);
   const ip = ctx.request.ip ?? 'unknown';
-  const now = ctx.now();
-  const wait = Math.max(
-    await waitFor(ctx.db, 'email', email, now, throttle),
-    await waitFor(ctx.db, 'ip', ip, now, throttle),
-  );
-  if (wait > 0) {
-    throw new AppError('rate_limited', `too many failed sign-ins; try again in ${wait} s`, {
-      retryAfter: wait,
-    });
-  }
+  await claimAttempt(ctx, email, ip, throttle);
   const row = await store.findUserByEmail(ctx.db, email);
   const usable = row && !row.archived_at && row.password_hash ? row : null;
   const matches = await verifyPassword(
@@ -91,17 +114,10 @@ export async function login(
     input.password,
   );
   if (!usable || !matches) {
-    await inTx(ctx.db, async (trx) => {
-      await trx
-        .insertInto('login_failures')
-        .values({ id: newId('lgf', now.getTime()), email, ip, at: now.toISOString() })
-        .execute();
-      await recordAudit(ctx, trx, {
-        entity: 'user',
-        entityId: row?.id ?? email,
-        action: 'login_failed',
-      });
-    });
+    // The attempt row stays as the failure.
+    await inTx(ctx.db, (trx) =>
+      recordAudit(ctx, trx, { entity: 'user', entityId: row?.id ?? email, action: 'login_failed' }),
+    );
     throw new AppError('invalid_credentials', GENERIC);
   }
   return inTx(ctx.db, async (trx) => {
@@ -134,11 +150,15 @@ export async function changeOwnPassword(
   user: UserRow,
   session: SessionRow,
   input: { currentPassword: string; newPassword: string },
+  throttle: ThrottlePolicy,
 ): Promise<number> {
+  // Guessing the current password through this form counts like guessing at sign-in.
+  const attempt = await claimAttempt(ctx, user.email, ctx.request.ip ?? 'unknown', throttle);
   const ok =
     user.password_hash !== null &&
     (await verifyPassword(user.password_hash, input.currentPassword));
   if (!ok) throw new AppError('invalid_credentials', 'the current password is wrong');
+  await ctx.db.deleteFrom('login_failures').where('id', '=', attempt).execute();
   const problem = passwordProblem(input.newPassword, { email: user.email, name: user.name });
   if (problem) throw invalid('newPassword', problem);
   const hash = await hashPassword(input.newPassword);

@@ -24,10 +24,12 @@ interface Caller {
 }
 
 /** What the documented reach allows for a record in `relation` to the caller. */
-function docAllows(reach: DocReach, relation: Relation): boolean {
+function docAllows(reach: DocReach, relation: Relation, action: Action): boolean {
   if (reach === 'all') return true;
   if (reach === 'none') return false;
-  if (relation === 'self' || relation === 'unowned') return true;
+  // Nobody's record: only a manager may take it into the team (docs/permissions.md).
+  if (relation === 'unowned') return action === 'reassign' && reach === 'team';
+  if (relation === 'self') return true;
   return reach === 'team' && relation === 'team';
 }
 
@@ -186,7 +188,7 @@ for (const dialect of testDialects()) {
           for (const c of callers) {
             const reach = docs.get(c.column)!.get(key)!;
             for (const relation of SCOPED.has(key) ? RELATIONS : (['unowned'] as Relation[])) {
-              const expected = docAllows(reach, relation);
+              const expected = docAllows(reach, relation, action);
               const req = await op(c, relation);
               const before = await storeDigest(db);
               const res = await app.inject({

@@ -88,9 +88,14 @@ export function allowed(
   const reach = MATRIX[subject.role][resource][action];
   if (reach === 'all') return true;
   if (reach === 'none') return false;
-  // Creating a record that names no owner yet is within a scoped right.
-  const owner = target?.ownerId ?? null;
-  if (owner === null) return true;
+  // Without a record: may this role ever do it (some records are within its reach)?
+  if (!target) return true;
+  const owner = target.ownerId ?? null;
+  if (owner === null) {
+    // A new record with no owner yet is within a scoped right, and a manager may take an
+    // unowned record into the team; nobody else touches records nobody owns.
+    return target.creating === true || (action === 'reassign' && reach === 'team');
+  }
   if (owner === subject.userId) return true;
   return reach === 'team' && (subject.team ?? []).includes(owner);
 }

@@ -8,8 +8,23 @@ import { createUser } from './service.js';
 import { startSession, type SessionPolicy, type StartedSession } from './sessions.js';
 import type { User } from './model.js';
 
+/**
+ * Only a brand-new installation needs setup: no admin was ever made (archived ones count)
+ * and setup never completed. So the public page cannot come back later.
+ */
 export async function setupNeeded(db: Executor): Promise<boolean> {
-  return (await store.countActiveAdmins(db)) === 0;
+  const admin = await db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .executeTakeFirst();
+  if (admin) return false;
+  const done = await db
+    .selectFrom('settings')
+    .select('key')
+    .where('key', '=', 'setup.completed')
+    .executeTakeFirst();
+  return !done;
 }
 
 /**

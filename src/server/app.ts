@@ -25,6 +25,7 @@ import type { SessionPolicy } from '../identity/sessions.js';
 import type { ThrottlePolicy } from '../identity/login.js';
 import { auditRoutes } from '../audit/routes.js';
 import { installAuth, trackRoutes } from './auth.js';
+import { dummyHash } from '../identity/password.js';
 import { settingsRoutes } from '../settings/routes.js';
 import { installErrorHandler, installJsonParser } from './errors.js';
 import { installIdempotency } from './idempotency.js';
@@ -56,7 +57,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logger: opts.logger
       ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] }
       : false,
-    trustProxy: config.trustProxy,
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (() => {
+            const hops = config.trustProxy;
+            // Trust only the nearest `hops` proxies; addresses further out are the client's word.
+            return (_address: string, hop: number) => hop < hops;
+          })()
+        : config.trustProxy,
     bodyLimit: opts.config.bodyLimitBytes,
     genReqId: () => `req_${randomBytes(8).toString('hex')}`,
     ajv: { customOptions: { coerceTypes: false } },
@@ -121,7 +129,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // Every answer names its request, so a user can quote it and an audit entry can be found.
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // Customer data, tokens and new keys never sit in a browser or proxy cache.
+    if (req.url.startsWith('/api/v1/')) reply.header('cache-control', 'no-store');
   });
+  // Hash the unknown-user placeholder now, so the first failed sign-in is not the slow one.
+  await dummyHash();
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   installHome(app);

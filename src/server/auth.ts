@@ -51,6 +51,12 @@ export function guard(action: Action, resource: Resource): { access: RouteAccess
 }
 
 export const SESSION_COOKIE = 'tenure_session';
+/** Over HTTPS the cookie is `__Host-` prefixed: Secure, path /, no Domain, so no subdomain can set it. */
+export const SECURE_SESSION_COOKIE = '__Host-tenure_session';
+
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** Routes anyone may call. Anything else needs a guard. `*` ends a prefix. */
@@ -99,13 +105,15 @@ export interface AuthOptions {
   sessions: SessionPolicy;
 }
 
-function bearerOrBasic(req: FastifyRequest): string | null {
+function bearerOrBasic(req: FastifyRequest, ingest: boolean): string | null {
   const header = req.headers.authorization;
   if (!header) return null;
   const [scheme, value] = header.split(' ', 2);
   if (!scheme || !value) throw new AppError('unauthenticated', 'malformed Authorization header');
   if (scheme.toLowerCase() === 'bearer') return value.trim();
   if (scheme.toLowerCase() === 'basic') {
+    // Basic is the Segment form of a write key, for the event intake only.
+    if (!ingest) throw new AppError('unauthenticated', 'send API keys as Authorization: Bearer');
     // Segment sends the write key as the user name with an empty password.
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const user = decoded.split(':')[0] ?? '';
@@ -148,12 +156,12 @@ function checkCsrf(req: FastifyRequest, token: string, config: Config): void {
 
 async function principalOf(req: FastifyRequest, opts: AuthOptions): Promise<Principal> {
   const { db } = opts.handle;
-  const secret = bearerOrBasic(req);
+  const secret = bearerOrBasic(req, req.routeOptions.config?.access === 'ingest');
   if (secret !== null) {
     const key = await authenticateKey(db, secret, opts.now(), req.ip);
     return { kind: 'api_key', key };
   }
-  const token = req.cookies[SESSION_COOKIE];
+  const token = req.cookies[SECURE_SESSION_COOKIE] ?? req.cookies[SESSION_COOKIE];
   if (!token) return { kind: 'anonymous' };
   const { session, user } = await resolveSession(db, token, opts.now(), opts.sessions);
   req.sessionToken = token;

@@ -15,6 +15,20 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Routes whose request or response carries a secret (passwords, session tokens, new API
+ * keys): never stored for replay, so the idempotency table holds no secret.
+ */
+function holdsSecrets(url: string | undefined): boolean {
+  return (
+    url === undefined ||
+    url.startsWith('/api/v1/auth/') ||
+    url === '/api/v1/keys' ||
+    url === '/api/v1/users' ||
+    url.endsWith('/password')
+  );
+}
+
 function hashBody(body: unknown): string {
   return createHash('sha256')
     .update(typeof body === 'string' ? body : JSON.stringify(body ?? null))
@@ -29,6 +43,7 @@ function hashBody(body: unknown): string {
 export function installIdempotency(app: FastifyInstance, db: Db): void {
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.method !== 'POST') return;
+    if (holdsSecrets(req.routeOptions.url)) return;
     const header = req.headers['idempotency-key'];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] : header;

@@ -77,7 +77,7 @@ export async function createAccount(ctx: Ctx, input: AccountCreateInput): Promis
         ? await resolveUserRef({ ...ctx, db: trx }, input.ownerId)
         : null;
       // A CSM creates accounts it owns; a manager, for its team.
-      ctx.can('write', 'account', { ownerId });
+      ctx.can('write', 'account', { ownerId, creating: true });
       if (input.parentId) await checkParent(trx, input.parentId);
       const stage: Stage = input.stage ?? 'onboarding';
       const row: AccountRow = {
@@ -196,7 +196,9 @@ export async function updateAccount(
     inTx(ctx.db, async (trx) => {
       const row = await store.getAccount(trx, id);
       if (!row) throw notFound('account', id);
-      ctx.can('write', 'account', { ownerId: row.owner_id });
+      // Changing only the owner is a reassignment, checked below; anything else is a write.
+      const onlyOwner = Object.entries(input).every(([k, v]) => k === 'ownerId' || v === undefined);
+      if (!onlyOwner) ctx.can('write', 'account', { ownerId: row.owner_id });
       const patch: AccountPatchRow = {};
       if (input.name !== undefined) patch.name = input.name;
       if (input.domain !== undefined)

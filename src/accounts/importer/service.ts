@@ -368,10 +368,18 @@ export async function applyImport(
   const kind = stored.kind as ImportKind;
   const save = (status: ImportStatus, report: ImportReport) =>
     mapped(() =>
-      store.updateImport(ctx.db, id, {
-        status,
-        report: JSON.stringify(report),
-        options: JSON.stringify(options),
+      inTx(ctx.db, async (trx) => {
+        await store.updateImport(trx, id, {
+          status,
+          report: JSON.stringify(report),
+          options: JSON.stringify(options),
+        });
+        await recordAudit(ctx, trx, {
+          entity: 'import',
+          entityId: id,
+          action: 'check',
+          changes: { status: [stored.status, status], badRows: [null, report.badRows] },
+        });
       }),
     );
   const appliedAt = ctx.now().toISOString();

@@ -146,6 +146,16 @@ export async function applyRevenueChange(
     if (to === 'churned') accountPatch.churned_on = effectiveDate;
   }
   await accountStore.updateAccount(trx, locked.id, accountPatch);
+  // The account's MRR, renewal date and stage follow billing; an import audits itself once.
+  if (!source.startsWith('import:')) {
+    await recordAudit(ctx, trx, {
+      entity: 'account',
+      entityId: locked.id,
+      action: 'revenue_update',
+      before: locked,
+      after: { ...locked, ...accountPatch },
+    });
+  }
   const money = (m: number) => `${formatMinor(m, after.currency)} ${after.currency}`;
   await timeline.record(ctx, trx, locked.id, {
     kind: 'subscription_changed',
