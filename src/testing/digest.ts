@@ -1,9 +1,13 @@
-import type { DbHandle } from '../db/database.js';
+import type { Db, DbHandle } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 
-/** Columns that change on reads (last seen, last used) and say nothing about the data. */
-const VOLATILE = new Set(['last_seen_at', 'last_used_at', 'last_used_ip', 'last_login_at']);
+/** Columns that change on sign-in or key use, not on a write of the data. */
+const VOLATILE: Partial<Record<keyof Database, readonly string[]>> = {
+  api_keys: ['last_used_at', 'last_used_ip'],
+  users: ['last_login_at'],
+};
 
-const TABLES = [
+export const STORE_TABLES: readonly (keyof Database)[] = [
   'accounts',
   'account_stage_history',
   'contacts',
@@ -15,19 +19,23 @@ const TABLES = [
   'settings',
   'imports',
   'audit_log',
-] as const;
+];
 
 /** Every stored row that matters, in a stable order: equal digests mean nothing changed. */
-export async function storeDigest(h: DbHandle): Promise<Record<string, string[]>> {
+export async function storeDigest(
+  h: DbHandle | Db,
+  tables: readonly (keyof Database)[] = STORE_TABLES,
+): Promise<Record<string, string[]>> {
+  const db = 'db' in h ? h.db : h;
   const out: Record<string, string[]> = {};
-  for (const table of TABLES) {
-    const rows = (await h.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+  for (const table of tables) {
+    const rows = (await db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
     out[table] = rows
       .map((r) =>
         JSON.stringify(
           Object.fromEntries(
             Object.entries(r)
-              .filter(([k]) => !VOLATILE.has(k))
+              .filter(([k]) => !(VOLATILE[table] ?? []).includes(k))
               .map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
           ),
         ),

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../../db/database.js';
+import { storeDigest } from '../../testing/digest.js';
 
 /** Test helpers for imports: CSV files in a temp dir and whole-table snapshots. */
 
@@ -18,21 +19,15 @@ export function csvDir(): { write(name: string, text: string | Buffer): string; 
   };
 }
 
-const TABLES = [
-  'accounts',
-  'account_stage_history',
-  'contacts',
-  'subscriptions',
-  'revenue_movements',
-  'timeline_entries',
-  'imports',
-] as const;
-
 /** Every row of every table the importer writes, in a stable order, for before/after comparisons. */
-export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const t of TABLES) {
-    out[t] = (await db.selectFrom(t).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-  }
-  return out;
+export function snapshot(db: Db): Promise<Record<string, string[]>> {
+  return storeDigest(db, [
+    'accounts',
+    'account_stage_history',
+    'contacts',
+    'subscriptions',
+    'revenue_movements',
+    'timeline_entries',
+    'imports',
+  ]);
 }
