@@ -102,6 +102,8 @@ export interface AccountsTable {
   updated_at: string;
   /** Name and domain folded (lower case, no accents) for search; derived, never shown. */
   search_text: string;
+  /** The id the product uses for this account (Segment's groupId). */
+  product_id: string | null;
 }
 
 export interface StageHistoryTable {
@@ -211,6 +213,117 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+export interface EventsTable {
+  seq: Generated<number>;
+  source_id: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  user_key: string | null;
+  account_id: string | null;
+  ts: string;
+  received_at: string;
+  /** The event as received (JSON). */
+  payload: string;
+}
+
+export interface UsageDailyUserTable {
+  account_id: string;
+  day: string;
+  user_key: string;
+  events: number;
+  session_seconds: number;
+  first_at: string;
+  last_at: string;
+}
+
+export interface UsageDailyEventTable {
+  account_id: string;
+  day: string;
+  event: string;
+  events: number;
+  users: number;
+}
+
+export interface UsageDailyUserEventTable {
+  account_id: string;
+  day: string;
+  event: string;
+  user_key: string;
+}
+
+export interface ProductUsersTable {
+  user_key: string;
+  user_id: string | null;
+  account_id: string | null;
+  email: string | null;
+  name: string | null;
+  traits: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  events: number;
+}
+
+export interface EventCatalogTable {
+  key: string;
+  type: string;
+  name: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  volume: number;
+}
+
+export interface EventPropertiesTable {
+  event_key: string;
+  property: string;
+  value_type: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  volume: number;
+}
+
+export interface DeadLettersTable {
+  id: string;
+  received_at: string;
+  source_id: string;
+  batch_index: number | null;
+  message_id: string | null;
+  reason: string;
+  payload: string;
+  status: string;
+  replayed_at: string | null;
+  replay_result: string | null;
+}
+
+export interface TicketsTable {
+  id: string;
+  account_id: string;
+  external_id: string | null;
+  subject: string;
+  priority: string;
+  status: string;
+  opened_at: string;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  csat: number | null;
+  escalated: number;
+  contact_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SurveyResponsesTable {
+  id: string;
+  account_id: string;
+  contact_id: string | null;
+  external_id: string | null;
+  kind: string;
+  score: number;
+  comment: string | null;
+  responded_at: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -227,6 +340,16 @@ export interface Database {
   login_failures: LoginFailuresTable;
   oidc_flows: OidcFlowsTable;
   audit_log: AuditLogTable;
+  events: EventsTable;
+  usage_daily_user: UsageDailyUserTable;
+  usage_daily_event: UsageDailyEventTable;
+  usage_daily_user_event: UsageDailyUserEventTable;
+  product_users: ProductUsersTable;
+  event_catalog: EventCatalogTable;
+  event_properties: EventPropertiesTable;
+  dead_letters: DeadLettersTable;
+  tickets: TicketsTable;
+  survey_responses: SurveyResponsesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -241,4 +364,7 @@ export type ImportRow = Selectable<ImportsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type SurveyResponseRow = Selectable<SurveyResponsesTable>;
+export type DeadLetterRow = Selectable<DeadLettersTable>;
 export type { Generated };

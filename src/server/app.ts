@@ -24,6 +24,9 @@ import { oidcRoutes } from '../identity/oidc-routes.js';
 import type { SessionPolicy } from '../identity/sessions.js';
 import type { ThrottlePolicy } from '../identity/login.js';
 import { auditRoutes } from '../audit/routes.js';
+import { supportRoutes } from '../support/routes.js';
+import { usageReadRoutes } from '../usage/read-routes.js';
+import { ingestRoutes } from '../usage/routes.js';
 import { installAuth, trackRoutes } from './auth.js';
 import { dummyHash } from '../identity/password.js';
 import { settingsRoutes } from '../settings/routes.js';
@@ -149,5 +152,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(settingsRoutes);
   await app.register(importRoutes, { uploadLimitBytes: opts.config.importUploadLimitBytes });
   await app.register(exportRoutes);
+  await app.register(supportRoutes);
+  await app.register(usageReadRoutes);
+  await app.register(ingestRoutes);
   return app;
 }

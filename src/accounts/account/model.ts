@@ -77,6 +77,8 @@ export interface Account {
   domain: string | null;
   crmId: string | null;
   billingId: string | null;
+  /** The id the product sends for this account (Segment groupId). */
+  productId: string | null;
   segment: string;
   industry: string | null;
   region: string | null;
@@ -111,6 +113,7 @@ export function toAccount(row: AccountRow): Account {
     domain: row.domain,
     crmId: row.crm_id,
     billingId: row.billing_id,
+    productId: row.product_id,
     segment: row.segment,
     industry: row.industry,
     region: row.region,

@@ -20,6 +20,7 @@ export const AccountOut = z
     domain: z.string().nullable(),
     crmId: z.string().nullable(),
     billingId: z.string().nullable(),
+    productId: z.string().nullable(),
     segment: z.string(),
     industry: z.string().nullable(),
     region: z.string().nullable(),
@@ -47,6 +48,9 @@ export const AccountCreate = z
     domain: Text(253).nullish(),
     crmId: Text(128).nullish(),
     billingId: Text(128).nullish(),
+    productId: Text(128)
+      .nullish()
+      .describe('the id your product sends for this account: Segment groupId'),
     segment: Text(64).optional(),
     industry: Text(128).nullish(),
     region: Text(128).nullish(),

@@ -37,14 +37,14 @@ async function checkSegment(db: Executor, raw: string): Promise<string> {
 
 async function checkExternalIdFree(
   db: Executor,
-  field: 'crm_id' | 'billing_id',
+  field: 'crm_id' | 'billing_id' | 'product_id',
   value: string | null | undefined,
   selfId?: string,
 ): Promise<void> {
   if (!value) return;
   const other = await store.findByExternalId(db, field, value);
   if (other && other.id !== selfId) {
-    const apiField = field === 'crm_id' ? 'crmId' : 'billingId';
+    const apiField = { crm_id: 'crmId', billing_id: 'billingId', product_id: 'productId' }[field];
     throw new AppError(
       'conflict',
       `${apiField}: account ${other.id} already has ${apiField} ${value}`,
@@ -73,6 +73,7 @@ export async function createAccount(ctx: Ctx, input: AccountCreateInput): Promis
       const segment = await checkSegment(trx, input.segment ?? 'smb');
       await checkExternalIdFree(trx, 'crm_id', input.crmId);
       await checkExternalIdFree(trx, 'billing_id', input.billingId);
+      await checkExternalIdFree(trx, 'product_id', input.productId);
       const ownerId = input.ownerId
         ? await resolveUserRef({ ...ctx, db: trx }, input.ownerId)
         : null;
@@ -86,6 +87,7 @@ export async function createAccount(ctx: Ctx, input: AccountCreateInput): Promis
         domain: input.domain ? normaliseDomain(input.domain) : null,
         crm_id: input.crmId ?? null,
         billing_id: input.billingId ?? null,
+        product_id: input.productId ?? null,
         segment,
         industry: input.industry ?? null,
         region: input.region ?? null,
@@ -210,6 +212,10 @@ export async function updateAccount(
       if (input.billingId !== undefined) {
         await checkExternalIdFree(trx, 'billing_id', input.billingId, id);
         patch.billing_id = input.billingId ?? null;
+      }
+      if (input.productId !== undefined) {
+        await checkExternalIdFree(trx, 'product_id', input.productId, id);
+        patch.product_id = input.productId ?? null;
       }
       if (input.segment !== undefined) patch.segment = await checkSegment(trx, input.segment);
       if (input.industry !== undefined) patch.industry = input.industry ?? null;

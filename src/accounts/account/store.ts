@@ -22,7 +22,7 @@ export async function getAccountForUpdate(
 
 export async function findByExternalId(
   db: Executor,
-  field: 'crm_id' | 'billing_id',
+  field: 'crm_id' | 'billing_id' | 'product_id',
   value: string,
 ): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where(field, '=', value).executeTakeFirst();

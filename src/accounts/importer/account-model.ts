@@ -84,6 +84,7 @@ export function newAccountRow(
     domain: input.domain ?? null,
     crm_id: input.crmId ?? null,
     billing_id: input.billingId ?? null,
+    product_id: null,
     segment: input.segment ?? 'smb',
     industry: input.industry ?? null,
     region: input.region ?? null,

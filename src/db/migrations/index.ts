@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as backbone from './2026-11-23T00-backbone.js';
 import * as accountSearch from './2026-11-23T01-account-search.js';
 import * as identity from './2026-11-23T02-identity.js';
+import * as usage from './2026-11-23T03-usage.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T00-backbone': backbone,
   '2026-11-23T01-account-search': accountSearch,
   '2026-11-23T02-identity': identity,
+  '2026-11-23T03-usage': usage,
 };
