@@ -26,4 +26,16 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
 }
 
 export type IdPrefix =
-  'acc' | 'con' | 'sub' | 'mov' | 'tle' | 'stg' | 'usr' | 'imp' | 'ses' | 'key' | 'lgf' | 'aud';
+  | 'acc'
+  | 'con'
+  | 'sub'
+  | 'mov'
+  | 'tle'
+  | 'stg'
+  | 'usr'
+  | 'imp'
+  | 'ses'
+  | 'key'
+  | 'lgf'
+  | 'aud'
+  | 'dlq';

@@ -1,0 +1,218 @@
+import { ALLOW_ALL } from '../../core/access.js';
+import type { Ctx } from '../../core/context.js';
+import { newId } from '../../core/ids.js';
+import { inTx } from '../../db/database.js';
+import { createAccount } from '../../accounts/account/service.js';
+import type { Checked, EventResult, IntakeEvent } from './model.js';
+import { rollupOf, type Attributed } from './rollup.js';
+import * as store from './store.js';
+
+/** One event as submitted: where it sat in its request and what checking it found. */
+export interface Submitted {
+  index: number;
+  sourceId: string;
+  receivedAt: string;
+  checked: Checked;
+  /** The event as sent, kept for the dead-letter table when it is refused. */
+  raw: string;
+}
+
+/**
+ * Intake writes are bookkeeping on the sender's behalf: an ingest key may create the
+ * accounts its events name, though it may not touch accounts through the API.
+ */
+function writerCtx(ctx: Ctx, db: Ctx['db']): Ctx {
+  return { ...ctx, db, may: ALLOW_ALL, can: () => undefined };
+}
+
+function accountNameOf(e: IntakeEvent): string {
+  const n = e.type === 'group' ? e.traits.name : undefined;
+  return typeof n === 'string' && n.trim() ? n.trim().slice(0, 200) : `Account ${e.groupId}`;
+}
+
+/** Accounts by groupId; unknown ones are created (B4), named by their group call's traits. */
+async function resolveAccounts(
+  ctx: Ctx,
+  events: readonly IntakeEvent[],
+): Promise<Map<string, string>> {
+  const wanted = new Map<string, IntakeEvent>();
+  for (const e of events) {
+    if (!e.groupId) continue;
+    const seen = wanted.get(e.groupId);
+    if (!seen || (seen.type !== 'group' && e.type === 'group')) wanted.set(e.groupId, e);
+  }
+  if (wanted.size === 0) return new Map();
+  const found = await store.accountsByProductId(ctx.db, [...wanted.keys()]);
+  for (const [groupId, e] of wanted) {
+    if (found.has(groupId)) continue;
+    const a = await createAccount(ctx, { name: accountNameOf(e), productId: groupId });
+    found.set(groupId, a.id);
+  }
+  return found;
+}
+
+function mergeTraits(stored: string | undefined, fresh: Record<string, unknown>): string {
+  let base: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = stored ? JSON.parse(stored) : {};
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      base = parsed as Record<string, unknown>;
+  } catch {
+    // a damaged traits column is replaced
+  }
+  return JSON.stringify({ ...base, ...fresh });
+}
+
+/**
+ * Store a set of submitted events in one transaction: refused ones as dead letters,
+ * accepted ones as raw events (a repeated (source, messageId) is a duplicate and changes
+ * nothing), and the rollups, users and catalog for exactly the new ones.
+ */
+export async function writeSubmitted(
+  ctx: Ctx,
+  items: readonly Submitted[],
+): Promise<EventResult[]> {
+  const order = new Map(items.map((item, i) => [item, i]));
+  return inTx(ctx.db, async (trx) => {
+    const w = writerCtx(ctx, trx);
+    const results: (EventResult & { item: Submitted })[] = [];
+    const dead: store.DeadLetter[] = [];
+    const fresh: { item: Submitted; event: IntakeEvent; key: string }[] = [];
+    const seenInBatch = new Set<string>();
+    for (const item of items) {
+      const c = item.checked;
+      if (!c.ok) {
+        dead.push({
+          id: newId('dlq', Date.parse(item.receivedAt)),
+          received_at: item.receivedAt,
+          source_id: item.sourceId,
+          batch_index: item.index,
+          message_id: messageIdOf(item.raw),
+          reason: c.reason,
+          payload: item.raw,
+          status: 'open',
+          replayed_at: null,
+          replay_result: null,
+        });
+        results.push({
+          item,
+          index: item.index,
+          messageId: messageIdOf(item.raw),
+          status: 'rejected',
+          reason: c.reason,
+        });
+        continue;
+      }
+      const key = `${item.sourceId}\0${c.event.messageId}`;
+      if (seenInBatch.has(key)) {
+        results.push({
+          item,
+          index: item.index,
+          messageId: c.event.messageId,
+          status: 'duplicate',
+        });
+        continue;
+      }
+      seenInBatch.add(key);
+      fresh.push({ item, event: c.event, key });
+    }
+    await store.insertDeadLetters(trx, dead);
+    if (fresh.length === 0) return inOrder(results, order);
+
+    const accounts = await resolveAccounts(
+      w,
+      fresh.map((f) => f.event),
+    );
+    const userKeys = [
+      ...new Set(fresh.map((f) => f.event.userKey).filter((k): k is string => k !== null)),
+    ];
+    const users = await store.existingUsers(trx, userKeys);
+    // A group call ties its user to the account for later events in the same set.
+    const userAccount = new Map<string, string | null>();
+    for (const [k, u] of users) userAccount.set(k, u.account_id);
+    const attributed: (Attributed & { key: string; item: Submitted })[] = [];
+    for (const f of [...fresh].sort((a, b) => (a.event.ts < b.event.ts ? -1 : 1))) {
+      const e = f.event;
+      const accountId =
+        (e.groupId ? accounts.get(e.groupId) : undefined) ??
+        (e.userKey ? userAccount.get(e.userKey) : undefined) ??
+        null;
+      if (e.userKey && e.groupId && accountId) userAccount.set(e.userKey, accountId);
+      attributed.push({ event: e, accountId, key: f.key, item: f.item });
+    }
+    const inserted = await store.insertRawEvents(
+      trx,
+      attributed.map((a) => ({
+        source_id: a.item.sourceId,
+        message_id: a.event.messageId,
+        type: a.event.type,
+        event: a.event.name,
+        user_key: a.event.userKey,
+        account_id: a.accountId,
+        ts: a.event.ts,
+        received_at: a.item.receivedAt,
+        payload: a.event.payload,
+      })),
+    );
+    const stored = attributed.filter((a) => inserted.has(a.key));
+    for (const a of attributed) {
+      results.push({
+        item: a.item,
+        index: a.item.index,
+        messageId: a.event.messageId,
+        status: inserted.has(a.key) ? 'accepted' : 'duplicate',
+      });
+    }
+    if (stored.length > 0) await applyRollups(w, stored, users);
+    return inOrder(results, order);
+  });
+}
+
+async function applyRollups(
+  ctx: Ctx,
+  stored: readonly Attributed[],
+  users: Map<string, { traits: string }>,
+): Promise<void> {
+  const delta = rollupOf(stored);
+  await store.upsertUserDays(ctx.db, ctx.dialect, delta.userDays);
+  const newUsers = await store.insertUserEventDays(ctx.db, delta.userEventDays);
+  await store.upsertEventDays(
+    ctx.db,
+    delta.eventDays.map((d) => ({
+      ...d,
+      users: newUsers.get(`${d.account_id}\0${d.day}\0${d.event}`) ?? 0,
+    })),
+  );
+  await store.upsertUsers(
+    ctx.db,
+    ctx.dialect,
+    delta.users.map((u) => ({
+      ...u,
+      traits: mergeTraits(users.get(u.user_key)?.traits, u.traits),
+    })),
+  );
+  await store.upsertCatalog(ctx.db, ctx.dialect, delta.catalog, delta.properties);
+}
+
+/** Results in the order of the submitted items, without the bookkeeping. */
+function inOrder(
+  results: (EventResult & { item: Submitted })[],
+  order: Map<Submitted, number>,
+): EventResult[] {
+  return results
+    .sort((a, b) => order.get(a.item)! - order.get(b.item)!)
+    .map(({ item: _item, ...r }) => r as EventResult);
+}
+
+function messageIdOf(raw: string): string | null {
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (v && typeof v === 'object' && 'messageId' in v) {
+      const id = (v as { messageId: unknown }).messageId;
+      return typeof id === 'string' ? id.slice(0, 200) : null;
+    }
+  } catch {
+    // not JSON at all
+  }
+  return null;
+}
