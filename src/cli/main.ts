@@ -9,6 +9,7 @@ import { registerMigrate, registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 import { registerKeys } from './keys.js';
 import { registerAudit } from './audit.js';
+import { registerIngest } from './ingest.js';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     registerUsers,
     registerKeys,
     registerAudit,
+    registerIngest,
   ]) {
     register(program);
   }

@@ -27,6 +27,7 @@ import { auditRoutes } from '../audit/routes.js';
 import { supportRoutes } from '../support/routes.js';
 import { usageReadRoutes } from '../usage/read-routes.js';
 import { ingestRoutes } from '../usage/routes.js';
+import { intakeAdminRoutes } from '../usage/admin-routes.js';
 import { installAuth, trackRoutes } from './auth.js';
 import { dummyHash } from '../identity/password.js';
 import { settingsRoutes } from '../settings/routes.js';
@@ -99,6 +100,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: 'users' },
         { name: 'api keys' },
         { name: 'audit' },
+        { name: 'ingest' },
+        { name: 'usage' },
+        { name: 'support' },
         { name: 'settings' },
       ],
     },
@@ -155,5 +159,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(supportRoutes);
   await app.register(usageReadRoutes);
   await app.register(ingestRoutes);
+  await app.register(intakeAdminRoutes);
   return app;
 }

@@ -135,11 +135,12 @@ for (const dialect of testDialects()) {
       const single = await send('/v1/track', big);
       expect(single.statusCode).toBe(400);
       expect(single.json().error.message).toMatch(/larger than 32 KB/);
-      const huge = batch(1);
-      huge.batch = Array.from({ length: 30 }, () => ({
-        ...batch(1).batch[0]!,
-        properties: { blob: 'y'.repeat(20_000) },
-      }));
+      const huge = {
+        batch: Array.from({ length: 30 }, () => ({
+          ...batch(1).batch[0]!,
+          properties: { blob: 'y'.repeat(20_000) },
+        })),
+      };
       const tooBig = await send('/v1/batch', huge);
       expect(tooBig.statusCode).toBe(413);
     });
