@@ -183,12 +183,16 @@ export function rollupOf(events: readonly Attributed[]): RollupDelta {
     u.email = str(u.traits.email);
     u.name = str(u.traits.name);
   }
+  // Rows in key order: concurrent writers (several servers on one PostgreSQL) then lock
+  // shared rollup rows in the same order and cannot deadlock.
+  const sorted = <T>(m: Map<string, T>): T[] =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
   return {
-    userDays: [...userDays.values()],
-    eventDays: [...eventDays.values()],
-    userEventDays: [...userEventDays.values()],
-    users: [...users.values()],
-    catalog: [...catalog.values()],
-    properties: [...properties.values()],
+    userDays: sorted(userDays),
+    eventDays: sorted(eventDays),
+    userEventDays: sorted(userEventDays),
+    users: sorted(users),
+    catalog: sorted(catalog),
+    properties: sorted(properties),
   };
 }
