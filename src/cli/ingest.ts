@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { ingestFile } from '../usage/intake/file.js';
 import { intakeStats, listDeadLetters, replayDeadLetters } from '../usage/intake/admin.js';
+import { purgeRawEvents } from '../usage/retention.js';
 import { printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
 
 export const registerIngest: RegisterVerb = (program) => {
@@ -116,6 +117,18 @@ export const registerIngest: RegisterVerb = (program) => {
         );
         for (const i of items.filter((x) => x.status === 'rejected').slice(0, 20))
           process.stdout.write(`  ${i.id}: ${i.reason}\n`);
+      });
+    });
+  ingest
+    .command('purge')
+    .description('delete raw events older than the retention window (rollups are kept forever)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withCtx(async (ctx) => {
+        ctx.can('write', 'setting');
+        const deleted = await purgeRawEvents(ctx);
+        if (o.json) return printJson({ deleted });
+        process.stdout.write(`Deleted ${deleted} raw events past the retention window.\n`);
       });
     });
 };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
-import { makeCtx } from '../core/context.js';
+import { makeCtx, SYSTEM } from '../core/context.js';
+import { purgeRawEvents } from '../usage/retention.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
 import { loadDemoIfEmpty, type DemoSummary } from '../demo/service.js';
 import { setupNeeded } from '../identity/setup.js';
@@ -46,7 +47,18 @@ export function registerServe(program: Command): void {
           `No admin yet: open ${address}/setup, or run \`tenure users create --admin --email you@example.com --name "Your Name"\`.\n`,
         );
       }
+      // Raw events past the retention window go hourly, in batches (rollups stay).
+      const purge = setInterval(
+        () => {
+          purgeRawEvents(makeCtx(handle.db, handle.dialect, { actor: SYSTEM })).catch(
+            (err: unknown) => process.stderr.write(`raw event purge failed: ${String(err)}\n`),
+          );
+        },
+        60 * 60 * 1000,
+      );
+      purge.unref();
       const stop = async () => {
+        clearInterval(purge);
         await app.close();
         await handle.destroy();
         process.exit(0);
