@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { z } from 'zod';
 import { AppError } from '../core/errors.js';
-import { IMPORT_KINDS, type ImportKind } from '../accounts/importer/fields.js';
+import { BOOK_KINDS, type BookKind } from '../accounts/importer/fields.js';
 import {
   AccountExportQuery,
   ContactExportQuery,
@@ -35,7 +35,7 @@ function parse<T extends z.ZodType>(schema: T, raw: Record<string, unknown>): z.
 }
 
 /** Validate options with the HTTP query schemas, so both report the same errors. */
-function filterOf(kind: ImportKind, o: ExportOpts): ExportFilter {
+function filterOf(kind: BookKind, o: ExportOpts): ExportFilter {
   if (kind === 'accounts') {
     return parse(AccountExportQuery, {
       owner: o.owner,
@@ -65,7 +65,7 @@ export const registerExport: RegisterVerb = (program) => {
     .description(
       'export accounts, contacts or subscriptions as CSV (UTF-8 with BOM, CRLF; opens in Excel and Google Sheets)',
     )
-    .argument('<kind>', IMPORT_KINDS.join(' | '))
+    .argument('<kind>', BOOK_KINDS.join(' | '))
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--owner <user>', 'accounts: owner user id or email, or "none"')
     .option('--segment <segment>', 'accounts: segment')
@@ -80,13 +80,13 @@ export const registerExport: RegisterVerb = (program) => {
       "\nThe headers are the importer's own, so `tenure import <kind> FILE` reads an export back into the same records.",
     )
     .action(async (kindArg: string, o: ExportOpts) => {
-      if (!(IMPORT_KINDS as readonly string[]).includes(kindArg)) {
+      if (!(BOOK_KINDS as readonly string[]).includes(kindArg)) {
         throw new AppError(
           'validation',
-          `kind: expected one of ${IMPORT_KINDS.join(', ')}, got "${kindArg}"`,
+          `kind: expected one of ${BOOK_KINDS.join(', ')}, got "${kindArg}"`,
         );
       }
-      const kind = kindArg as ImportKind;
+      const kind = kindArg as BookKind;
       const filter = filterOf(kind, o);
       await withCtx(async (ctx) => {
         const lines = await exportCsv(ctx, kind, filter);

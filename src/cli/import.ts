@@ -24,10 +24,12 @@ function fieldHelp(): string {
   return [
     '',
     'Fields (headers are matched ignoring case, spaces and underscores; common synonyms such as',
-    '"Company", "Salesforce ID", "Stripe Customer ID", "CSM" or "Renewal Date" are recognised):',
+    '"Company", "Salesforce ID", "Stripe Customer ID", "CSM" or "Renewal Date" are recognised, and',
+    'the columns of Zendesk, Intercom and Freshdesk ticket exports and of NPS/CSAT survey exports):',
     ...lines,
     '',
-    'Rows update existing records matched by Tenure ID, CRM/billing ID (accounts) or external ID;',
+    'Rows update existing records matched by Tenure ID, CRM/billing ID (accounts) or external ID',
+    '(the ticket or response id for tickets and surveys);',
     'everything else is created. Empty cells mean "no value": on an update they leave the field',
     'as it is. Unmapped columns become custom traits on accounts. All rows are checked first;',
     'nothing is written unless every row is good, and then all of it is written in one transaction.',
@@ -36,6 +38,8 @@ function fieldHelp(): string {
     '  tenure import accounts accounts.csv --dry-run',
     '  tenure import accounts export.csv --map "Customer=name" --map "Internal notes=" --date-format d/m/yyyy',
     '  tenure import subscriptions stripe.csv --map "Customer=accountBillingId" --json',
+    '  tenure import tickets zendesk-tickets.csv --dry-run',
+    '  tenure import surveys nps-responses.csv --map "Account=accountCrmId"',
   ].join('\n');
 }
 
@@ -72,7 +76,7 @@ export const registerImport: RegisterVerb = (program) => {
   program
     .command('import')
     .description(
-      'import accounts, contacts or subscriptions from a CSV file (dry run first; applies only when every row is good)',
+      'import accounts, contacts, subscriptions, support tickets or survey responses from a CSV file (dry run first; applies only when every row is good)',
     )
     .argument('<kind>', IMPORT_KINDS.join(' | '))
     .argument('<file>', 'CSV file: comma, semicolon or tab separated, UTF-8 (BOM optional)')

@@ -38,4 +38,6 @@ export type IdPrefix =
   | 'key'
   | 'lgf'
   | 'aud'
-  | 'dlq';
+  | 'dlq'
+  | 'tkt'
+  | 'svy';

@@ -7,6 +7,9 @@ const UNIQUE_FIELDS: Record<string, { field: string; entity: string }> = {
   contacts_external_id_key: { entity: 'contact', field: 'externalId' },
   contacts_account_email_key: { entity: 'contact', field: 'email' },
   subscriptions_external_id_key: { entity: 'subscription', field: 'externalId' },
+  accounts_product_id_key: { entity: 'account', field: 'productId' },
+  tickets_external_id_key: { entity: 'ticket', field: 'externalId' },
+  survey_responses_external_id_key: { entity: 'survey response', field: 'externalId' },
   users_email_key: { entity: 'user', field: 'email' },
   users_email_unique: { entity: 'user', field: 'email' },
 };

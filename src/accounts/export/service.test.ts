@@ -6,7 +6,7 @@ import { createContact, markContactLeft } from '../contact/service.js';
 import { createSubscription, updateSubscription } from '../subscription/service.js';
 import { importFile } from '../importer/service.js';
 import { csvDir } from '../importer/testing.js';
-import type { ImportKind } from '../importer/fields.js';
+import type { BookKind } from '../importer/fields.js';
 import { cellText, csvField, csvLine } from './format.js';
 import { exportCsv } from './service.js';
 
@@ -30,7 +30,7 @@ describe('CSV formatting', () => {
   });
 });
 
-async function dump(db: TestDb, kind: ImportKind): Promise<string> {
+async function dump(db: TestDb, kind: BookKind): Promise<string> {
   let out = '';
   for await (const chunk of await exportCsv(testCtx(db), kind)) out += chunk;
   return out;

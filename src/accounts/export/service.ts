@@ -8,7 +8,7 @@ import { listContacts } from '../contact/service.js';
 import type { Contact } from '../contact/model.js';
 import { listSubscriptions } from '../subscription/service.js';
 import type { Subscription, SubscriptionStatus } from '../subscription/model.js';
-import type { ImportKind } from '../importer/fields.js';
+import type { BookKind } from '../importer/fields.js';
 import { BOM, csvLine, label, traitHeader, type ExportValue } from './format.js';
 import * as store from './store.js';
 
@@ -292,7 +292,7 @@ export type ExportFilter = AccountExportFilter & ContactExportFilter & Subscript
 
 export async function exportCsv(
   ctx: Ctx,
-  kind: ImportKind,
+  kind: BookKind,
   f: ExportFilter = {},
 ): Promise<AsyncGenerator<string>> {
   if (kind === 'accounts') return exportAccounts(ctx, f);

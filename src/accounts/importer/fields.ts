@@ -1,77 +1,15 @@
+import { ACCOUNT_REF, type FieldDef } from './field-types.js';
+import { SURVEY_FIELDS, TICKET_FIELDS } from './support-fields.js';
+
 /** What each import kind accepts: field keys, how cells are read, and header synonyms. */
 
-export const IMPORT_KINDS = ['accounts', 'contacts', 'subscriptions'] as const;
+export type { FieldDef, FieldType } from './field-types.js';
+
+/** The book's records: imported, and exported in the same shape. */
+export const BOOK_KINDS = ['accounts', 'contacts', 'subscriptions'] as const;
+export type BookKind = (typeof BOOK_KINDS)[number];
+export const IMPORT_KINDS = [...BOOK_KINDS, 'tickets', 'surveys'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
-
-export type FieldType =
-  | 'text'
-  | 'id'
-  | 'email'
-  | 'domain'
-  | 'date'
-  | 'instant'
-  | 'boolean'
-  | 'integer'
-  | 'money'
-  | 'currency'
-  | 'stage'
-  | 'segment'
-  | 'owner'
-  | 'churnReason'
-  | 'status'
-  | 'frequency'
-  | 'roles';
-
-export interface FieldDef {
-  key: string;
-  type: FieldType;
-  /** Header the export writes; re-importing it maps back to this field. */
-  label: string;
-  /** Other header spellings, compared after normalising case, spaces, dashes and underscores. */
-  synonyms?: readonly string[];
-  max?: number;
-  /** Computed elsewhere: recognised so the column is not mistaken for a trait, then ignored. */
-  derived?: string;
-}
-
-const ACCOUNT_REF: FieldDef[] = [
-  { key: 'accountId', type: 'id', label: 'Account Tenure ID', synonyms: ['account tenure id'] },
-  {
-    key: 'accountCrmId',
-    type: 'id',
-    label: 'Account CRM ID',
-    synonyms: [
-      'account crm id',
-      'account salesforce id',
-      'salesforce account id',
-      'account id',
-      'company id',
-      'crm id',
-    ],
-    max: 128,
-  },
-  {
-    key: 'accountBillingId',
-    type: 'id',
-    label: 'Account Billing ID',
-    synonyms: [
-      'account billing id',
-      'billing id',
-      'stripe customer id',
-      'customer id',
-      'chargebee customer id',
-    ],
-    max: 128,
-  },
-  // The last resort for finding the account: only when no id column names it, and only a unique name.
-  {
-    key: 'accountName',
-    type: 'text',
-    label: 'Account Name',
-    synonyms: ['account', 'company', 'company name', 'customer', 'organization', 'organisation'],
-    max: 200,
-  },
-];
 
 export const ACCOUNT_FIELDS: readonly FieldDef[] = [
   { key: 'id', type: 'id', label: 'Tenure ID', synonyms: ['id', 'tenure account id'] },
@@ -384,6 +322,8 @@ export const FIELDS: Record<ImportKind, readonly FieldDef[]> = {
   accounts: ACCOUNT_FIELDS,
   contacts: CONTACT_FIELDS,
   subscriptions: SUBSCRIPTION_FIELDS,
+  tickets: TICKET_FIELDS,
+  surveys: SURVEY_FIELDS,
 };
 
 /** Only account imports keep unknown columns (as custom traits). */
@@ -400,6 +340,8 @@ export const ID_PREFIX: Record<ImportKind, string> = {
   accounts: 'acc',
   contacts: 'con',
   subscriptions: 'sub',
+  tickets: 'tkt',
+  surveys: 'svy',
 };
 
 export function isTenureId(kind: ImportKind | 'account', v: string): boolean {

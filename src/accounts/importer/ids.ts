@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CROCKFORD, encodeTime, type IdPrefix } from '../../core/ids.js';
+import type { SupportIdPrefix } from '../../support/ids.js';
 
 /**
  * Ids in the same layout as core `newId` (prefix, 10 time chars, 16 random chars), but
@@ -8,7 +9,7 @@ import { CROCKFORD, encodeTime, type IdPrefix } from '../../core/ids.js';
  * them, which makes a million-row import write about twice as fast; and there is one
  * `randomBytes` call per import instead of one per id.
  */
-export function idFactory(now: number): (prefix: IdPrefix) => string {
+export function idFactory(now: number): (prefix: IdPrefix | SupportIdPrefix) => string {
   const time = encodeTime(now);
   const bytes = randomBytes(16);
   // The top digit stays below 16 so the counter never overflows 16 digits.

@@ -1,4 +1,4 @@
-import { FIELDS, keepsTraits, type FieldDef, type ImportKind } from './fields.js';
+import { FIELDS, IMPORT_KINDS, keepsTraits, type FieldDef, type ImportKind } from './fields.js';
 import { traitKeyOf } from './values.js';
 
 /** Where one CSV column goes. */
@@ -47,16 +47,14 @@ function targetIndex(kind: ImportKind): Map<string, FieldDef> {
   return index;
 }
 
-const HEADERS: Record<ImportKind, Map<string, FieldDef>> = {
-  accounts: headerIndex('accounts'),
-  contacts: headerIndex('contacts'),
-  subscriptions: headerIndex('subscriptions'),
-};
-const TARGETS: Record<ImportKind, Map<string, FieldDef>> = {
-  accounts: targetIndex('accounts'),
-  contacts: targetIndex('contacts'),
-  subscriptions: targetIndex('subscriptions'),
-};
+const HEADERS = Object.fromEntries(IMPORT_KINDS.map((k) => [k, headerIndex(k)])) as Record<
+  ImportKind,
+  Map<string, FieldDef>
+>;
+const TARGETS = Object.fromEntries(IMPORT_KINDS.map((k) => [k, targetIndex(k)])) as Record<
+  ImportKind,
+  Map<string, FieldDef>
+>;
 
 /** The field a header suggests, if any. */
 export function suggestField(kind: ImportKind, header: string): FieldDef | undefined {

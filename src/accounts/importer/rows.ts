@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHURN_REASONS, STAGES, normaliseDomain, normaliseSegment } from '../account/model.js';
 import { CONTACT_ROLES } from '../contact/model.js';
 import { BILLING_FREQUENCIES, SUBSCRIPTION_STATUSES } from '../subscription/model.js';
+import { SURVEY_KINDS, TICKET_PRIORITIES, TICKET_STATUSES } from '../../support/model.js';
 import { cleanCell, type Analysis } from './analyze.js';
 import type { CsvRecord } from './csv.js';
 import type { DateDecision } from './detect.js';
@@ -85,6 +86,41 @@ const FREQUENCY_WORDS: Record<string, string> = {
   '3_years': 'multi_year',
 };
 
+const PRIORITY_WORDS: Record<string, string> = {
+  medium: 'normal',
+  med: 'normal',
+  moderate: 'normal',
+  critical: 'urgent',
+  blocker: 'urgent',
+  p1: 'urgent',
+  p2: 'high',
+  p3: 'normal',
+  p4: 'low',
+  major: 'high',
+  minor: 'low',
+};
+// Help-desk states onto open / pending / solved / closed (Zendesk, Freshdesk, Intercom).
+const TICKET_STATUS_WORDS: Record<string, string> = {
+  new: 'open',
+  reopened: 'open',
+  in_progress: 'open',
+  hold: 'pending',
+  on_hold: 'pending',
+  snoozed: 'pending',
+  waiting: 'pending',
+  waiting_on_customer: 'pending',
+  waiting_on_third_party: 'pending',
+  resolved: 'solved',
+  done: 'solved',
+  archived: 'closed',
+};
+const SURVEY_WORDS: Record<string, string> = {
+  net_promoter_score: 'nps',
+  net_promoter: 'nps',
+  customer_satisfaction: 'csat',
+  satisfaction: 'csat',
+};
+
 const Email = z.email();
 
 function oneOf(
@@ -157,6 +193,12 @@ export function convertField(
       return oneOf(v, SUBSCRIPTION_STATUSES, STATUS_WORDS, 'subscription status');
     case 'frequency':
       return oneOf(v, BILLING_FREQUENCIES, FREQUENCY_WORDS, 'billing frequency');
+    case 'priority':
+      return oneOf(v, TICKET_PRIORITIES, PRIORITY_WORDS, 'ticket priority');
+    case 'ticketStatus':
+      return oneOf(v, TICKET_STATUSES, TICKET_STATUS_WORDS, 'ticket status');
+    case 'surveyKind':
+      return oneOf(v, SURVEY_KINDS, SURVEY_WORDS, 'survey kind');
     case 'roles': {
       const roles: string[] = [];
       for (const part of v.split(/[,;|]/)) {

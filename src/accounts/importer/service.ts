@@ -21,11 +21,15 @@ import {
 } from './model.js';
 import * as store from './store.js';
 import { subscriptionsHandler } from './subscriptions.js';
+import { surveysHandler } from './surveys.js';
+import { ticketsHandler } from './tickets.js';
 
 const HANDLERS: Record<ImportKind, HandlerFactory> = {
   accounts: accountsHandler,
   contacts: contactsHandler,
   subscriptions: subscriptionsHandler,
+  tickets: ticketsHandler,
+  surveys: surveysHandler,
 };
 
 export type ImportPhase = 'reading' | 'checking' | 'applying';

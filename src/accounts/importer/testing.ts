@@ -28,6 +28,8 @@ export function snapshot(db: Db): Promise<Record<string, string[]>> {
     'subscriptions',
     'revenue_movements',
     'timeline_entries',
+    'tickets',
+    'survey_responses',
     'imports',
   ]);
 }

@@ -20,6 +20,10 @@ export const SYSTEM_KINDS = [
   'email_sent',
   'renewal_reminder_sent',
   'handoff_completed',
+  'ticket_opened',
+  'ticket_escalated',
+  'ticket_resolved',
+  'survey_response',
 ] as const;
 export const TIMELINE_KINDS = [...MANUAL_KINDS, ...SYSTEM_KINDS] as const;
 export type ManualKind = (typeof MANUAL_KINDS)[number];
