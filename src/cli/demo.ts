@@ -27,6 +27,12 @@ function printSummary(s: DemoSummary, seconds: number): void {
   out(`  subscriptions   ${s.subscriptions}`);
   out(`  movements       ${s.movements} (${kinds})`);
   out(`  timeline        ${s.timelineEntries} entries`);
+  out(
+    `  usage           ${s.productUsers} product users; ${s.usageUserDays} user-days, ` +
+      `${s.usageEventDays} event-days, ${s.usageUserEventDays} user-event-days`,
+  );
+  out(`  tickets         ${s.tickets}`);
+  out(`  surveys         ${s.surveyResponses} NPS responses`);
   out(`  MRR             ${mrr.join(' · ')}`);
   out('Users:');
   const width = Math.max(...s.users.map((u) => u.name.length));
@@ -54,19 +60,22 @@ export const registerDemo: RegisterVerb = (program) => {
         const bar = new cliProgress.SingleBar(
           {
             stream: process.stderr,
-            format: 'Building demo company |{bar}| {value}/{total} accounts | {duration}s',
+            format: 'Building demo company |{bar}| {value}/{total} {phase} | {duration}s',
             hideCursor: true,
           },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(accounts, 0);
+        bar.start(accounts, 0, { phase: 'accounts' });
         const started = performance.now();
         let summary: DemoSummary;
         try {
           summary = await buildDemo(ctx, {
             seed,
             accounts,
-            onProgress: (done) => bar.update(done),
+            onProgress: (done, _total, phase) =>
+              bar.update(done, {
+                phase: phase === 'accounts' ? 'accounts' : 'accounts: usage, tickets, NPS',
+              }),
             password: process.env.TENURE_DEMO_PASSWORD || undefined,
           });
         } finally {

@@ -2,9 +2,11 @@ import { addDays, addMonths, type IsoDate } from '../core/clock.js';
 import { lifeActions, validStages, type Raw } from './actions.js';
 import { DEMO_USERS, ownerKeyFor, type DemoSegment, type DemoUser } from './catalog.js';
 import { People } from './contacts.js';
+import { accountDays, demoCalendar, type DemoCalendar } from './days.js';
 import { layoutFirms, type Firm } from './layout.js';
 import type { MonthSignals } from './life-types.js';
 import { simulateLife } from './lifecycle.js';
+import { planNps, type NpsAnswer } from './nps.js';
 import { hashSeed, rngFor } from './random.js';
 import { drawDrivers, type DemoDrivers } from './signals.js';
 import { storyOf } from './story.js';
@@ -18,6 +20,10 @@ export interface AccountPlan {
   /** What the account's MRR and stage should be once written (used by tests). */
   expectedMrrMinor: number;
   expectedChurned: boolean;
+  /** The hidden month signals, for usage and tickets generated at write time. */
+  months: MonthSignals[];
+  /** NPS answers of the activity window (their newest per contact is its latest NPS). */
+  nps: NpsAnswer[];
 }
 
 export interface DemoPlan {
@@ -71,7 +77,7 @@ const CITIES: Record<string, readonly string[]> = {
   LATAM: ['São Paulo', 'Mexico City', 'Bogotá', 'Santiago'],
 };
 
-function planAccount(seed: number, firm: Firm, today: IsoDate): AccountPlan {
+function planAccount(seed: number, firm: Firm, today: IsoDate, cal: DemoCalendar): AccountPlan {
   const drivers = drawDrivers(seed, firm.index, firm.segment);
   const life = simulateLife(seed, firm, drivers);
   const people = new People(seed, firm, drivers);
@@ -84,7 +90,7 @@ function planAccount(seed: number, firm: Firm, today: IsoDate): AccountPlan {
   );
   // Each day's calls happen in order from a per-day working hour, a few minutes apart.
   const perDay = new Map<IsoDate, number>();
-  const events = validStages(all).map((r) => {
+  const dated = validStages(all).map((r) => {
     const { t, day, order: _order, ...action } = r;
     const date = dateOf(t, day);
     const k = perDay.get(date) ?? 0;
@@ -94,6 +100,8 @@ function planAccount(seed: number, firm: Firm, today: IsoDate): AccountPlan {
     const mm = String(minutes % 60).padStart(2, '0');
     return { ...action, date, at: `${date}T${hh}:${mm}:00.000Z` } as PlanEvent;
   });
+  const days = accountDays(seed, firm.index, cal, dated, life.months);
+  const { answers, events } = planNps(seed, firm.index, firm.region, cal, days, dated);
   const end = life.months[life.months.length - 1]!;
   const rng = rngFor(seed, 'traits', firm.index);
   return {
@@ -103,15 +111,18 @@ function planAccount(seed: number, firm: Firm, today: IsoDate): AccountPlan {
     events,
     expectedMrrMinor: end.live ? end.mrrMinor : 0,
     expectedChurned: !end.live,
+    months: life.months,
+    nps: answers,
   };
 }
 
 /** The whole demo company for a seed, dated relative to `today`. Pure. */
 export function buildPlan(seed: number, count: number, today: IsoDate): DemoPlan {
+  const cal = demoCalendar(today);
   return {
     seed,
     today,
     users: DEMO_USERS,
-    accounts: layoutFirms(seed, count).map((f) => planAccount(seed, f, today)),
+    accounts: layoutFirms(seed, count).map((f) => planAccount(seed, f, today, cal)),
   };
 }

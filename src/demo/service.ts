@@ -10,6 +10,7 @@ import { addActivity } from '../accounts/timeline/service.js';
 import { createUser, listUsers } from '../identity/service.js';
 import type { User } from '../identity/model.js';
 import { putSetting } from '../settings/service.js';
+import { ActivityWriter } from './activity.js';
 import { demoEmail, type DemoUser } from './catalog.js';
 import { HISTORY_MONTHS } from './layout.js';
 import { buildPlan, slotDate, type AccountPlan } from './plan.js';
@@ -20,6 +21,8 @@ export const DEFAULT_DEMO_SEED = 42;
 export const DEFAULT_DEMO_ACCOUNTS = 2000;
 /** Settings key of the demo manifest: what later features need to regenerate signals. */
 export const DEMO_PLAN_KEY = 'demo.plan';
+
+export type DemoPhase = 'accounts' | 'activity';
 
 export interface DemoManifest {
   version: 1;
@@ -33,7 +36,8 @@ export interface DemoManifest {
 export interface DemoOptions {
   seed?: number;
   accounts?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Accounts written through the services, then accounts whose usage and tickets are in. */
+  onProgress?: (done: number, total: number, phase: DemoPhase) => void;
   /** The demo users' password; a random one is made (and returned) when omitted. */
   password?: string;
 }
@@ -122,14 +126,27 @@ export async function buildDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<DemoS
     const password = opts.password ?? demoPassword();
     const users = await ensureUsers(base, plan.users, since, password);
     const ids: string[] = [];
+    const written: Written[] = [];
     for (const [i, a] of plan.accounts.entries()) {
       const owner = users.get(a.ownerKey);
       if (!owner) throw new Error(`demo owner ${a.ownerKey} missing`);
-      ids.push(await writeAccount(base, a, { kind: 'user', id: owner.id, name: owner.name }, ids));
-      opts.onProgress?.(i + 1, count);
-      // SQLite calls resolve as microtasks: let timers and signals run now and then.
-      if (i % 25 === 24) await new Promise((r) => setImmediate(r));
+      const csm: Actor = { kind: 'user', id: owner.id, name: owner.name };
+      const w = await writeAccount(base, a, csm, ids);
+      ids.push(w.accountId);
+      written.push(w);
+      opts.onProgress?.(i + 1, count, 'accounts');
+      if (i % 25 === 24) await breathe();
     }
+    // Usage, tickets and surveys in account-id order: the rollups' primary keys start with
+    // the account id, so rows arrive in key order and the inserts append.
+    written.sort((x, y) => (x.accountId < y.accountId ? -1 : 1));
+    const activity = new ActivityWriter(trx, ctx.dialect, seed, today);
+    for (const [i, w] of written.entries()) {
+      await activity.add(w.plan, w.accountId, w.contacts);
+      opts.onProgress?.(i + 1, count, 'activity');
+      if (i % 25 === 24) await breathe();
+    }
+    await activity.finish(ctx.now());
     const manifest: DemoManifest = {
       version: 1,
       seed,
@@ -163,13 +180,23 @@ export async function loadDemoIfEmpty(
   }
 }
 
-/** Write one account's plan through the services; returns the new account id. */
+/** SQLite calls resolve as microtasks: let timers and signals run now and then. */
+const breathe = () => new Promise((r) => setImmediate(r));
+
+interface Written {
+  plan: AccountPlan;
+  accountId: string;
+  /** Database id of each contact, by plan key. */
+  contacts: Map<string, string>;
+}
+
+/** Write one account's plan through the services; returns its id and its contacts' ids. */
 async function writeAccount(
   base: Ctx,
   a: AccountPlan,
   csm: Actor,
   ids: readonly string[],
-): Promise<string> {
+): Promise<Written> {
   const f = a.firm;
   const contacts = new Map<string, string>();
   const subs = new Map<string, string>();
@@ -225,7 +252,7 @@ async function writeAccount(
         break;
       case 'survey':
         await updateContact(person, ref(contacts, e.contact), {
-          lastSeenAt: e.lastSeenAt,
+          ...(e.lastSeenAt === null ? {} : { lastSeenAt: e.lastSeenAt }),
           ...(e.nps === null ? {} : { latestNps: e.nps }),
         });
         break;
@@ -292,5 +319,5 @@ async function writeAccount(
         break;
     }
   }
-  return accountId;
+  return { plan: a, accountId, contacts };
 }

@@ -16,12 +16,29 @@ export interface DemoCounts {
   timelineEntries: number;
   movementsByKind: Record<string, number>;
   mrrByCurrency: { currency: string; mrrMinor: number }[];
+  /** People seen in the product, and rows of the three daily usage rollups. */
+  productUsers: number;
+  usageUserDays: number;
+  usageEventDays: number;
+  usageUserEventDays: number;
+  tickets: number;
+  surveyResponses: number;
 }
 
-async function count(
-  db: Executor,
-  table: 'accounts' | 'contacts' | 'subscriptions' | 'revenue_movements' | 'timeline_entries',
-): Promise<number> {
+type Counted =
+  | 'accounts'
+  | 'contacts'
+  | 'subscriptions'
+  | 'revenue_movements'
+  | 'timeline_entries'
+  | 'product_users'
+  | 'usage_daily_user'
+  | 'usage_daily_event'
+  | 'usage_daily_user_event'
+  | 'tickets'
+  | 'survey_responses';
+
+async function count(db: Executor, table: Counted): Promise<number> {
   const r = await db
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -56,5 +73,11 @@ export async function demoCounts(db: Executor): Promise<DemoCounts> {
     timelineEntries: await count(db, 'timeline_entries'),
     movementsByKind: Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)])),
     mrrByCurrency: mrr.map((r) => ({ currency: r.currency, mrrMinor: Number(r.mrr) })),
+    productUsers: await count(db, 'product_users'),
+    usageUserDays: await count(db, 'usage_daily_user'),
+    usageEventDays: await count(db, 'usage_daily_event'),
+    usageUserEventDays: await count(db, 'usage_daily_user_event'),
+    tickets: await count(db, 'tickets'),
+    surveyResponses: await count(db, 'survey_responses'),
   };
 }

@@ -9,7 +9,7 @@ export type PlanAction =
   | { type: 'create_account' }
   | { type: 'add_contact'; contact: ContactPlan }
   | { type: 'contact_left'; contact: string; reason: string }
-  | { type: 'survey'; contact: string; nps: number | null; lastSeenAt: string }
+  | { type: 'survey'; contact: string; nps: number | null; lastSeenAt: string | null }
   | {
       type: 'sub_create';
       key: string;
