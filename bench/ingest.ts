@@ -13,8 +13,8 @@
  * --root DIR (measure the server built in another checkout, e.g. a prototype),
  * --ids uuid|segment (random v4 messageIds, the default, or Segment's time-prefixed ones).
  * PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL names the server to use (default
- * postgres://postgres@127.0.0.1:5432/test); the bench (re)creates tenure_bench_test and
- * tenure_bench_baseline_test there.
+ * postgres://postgres@127.0.0.1:5432/test); the bench creates tenure_bench_test and
+ * tenure_bench_baseline_test there (through the `postgres` database) and drops them after.
  */
 import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -141,14 +141,14 @@ function pgUrl(database: string): string {
   return url.toString();
 }
 
-/** Drop and create a database whose name says it is for tests. */
-async function recreateDatabase(database: string): Promise<string> {
+/** Drop (and create again, unless `dropOnly`) a database whose name says it is for tests. */
+async function recreateDatabase(database: string, dropOnly = false): Promise<string> {
   assertTestDatabaseName(database);
   const admin = new pg.Client({ connectionString: pgUrl('postgres') });
   await admin.connect();
   try {
     await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.query(`create database ${database}`);
+    if (!dropOnly) await admin.query(`create database ${database}`);
   } finally {
     await admin.end();
   }
@@ -203,7 +203,9 @@ async function postgresTarget(): Promise<Target> {
         await c.end();
       }
     },
-    cleanup: async () => undefined,
+    cleanup: async () => {
+      await recreateDatabase('tenure_bench_test', true);
+    },
   };
 }
 
@@ -412,6 +414,7 @@ async function postgresBaseline(count: number, perTx: number, ids: IdStyle): Pro
     return stored / (timed / 1000);
   } finally {
     await c.end();
+    await recreateDatabase('tenure_bench_baseline_test', true);
   }
 }
 

@@ -53,6 +53,9 @@ export class IngestWriter {
     this.busy = true;
     try {
       while (this.queue.length > 0) {
+        // Let requests that arrived meanwhile reach the queue: better-sqlite3 is synchronous,
+        // so without yielding to the event loop every group would hold one request.
+        await new Promise((resolve) => setImmediate(resolve));
         const group: Job[] = [];
         let size = 0;
         while (
