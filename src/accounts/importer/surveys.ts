@@ -1,10 +1,10 @@
 import type { SurveyResponseRow, TimelineRow } from '../../db/schema.js';
 import { checkScore, surveyEvent, type SurveyKind } from '../../support/model.js';
-import { resolveContacts } from './contact-refs.js';
 import { rowClaimer, timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { KeySet, NS, type Claim } from './keyset.js';
-import { resolveAccounts, Touched } from './refs.js';
+import { Touched } from './refs.js';
+import { lookupSupportBatch } from './support-batch.js';
 import { columnOf } from './rows.js';
 import * as store from './store.js';
 import * as supportStore from './support-store.js';
@@ -30,31 +30,10 @@ export const surveysHandler: HandlerFactory = async (env: PassEnv) => {
     counts,
     async batch(rows) {
       const inputs = rows.map(surveyInput);
-      const found = await supportStore.findSurveyResponses(
-        env.db,
-        env.ctx.dialect,
-        {
-          ids: inputs.flatMap((i) => (i.id ? [i.id] : [])),
-          externalIds: inputs.flatMap((i) => (i.externalId ? [i.externalId] : [])),
-        },
-        env.mode === 'apply',
-      );
-      const byId = new Map(found.map((r) => [r.id, r]));
-      const byExt = new Map(found.filter((r) => r.external_id).map((r) => [r.external_id!, r]));
-      const refs = await resolveAccounts(
+      const { byId, byExt, refs, owners, people } = await lookupSupportBatch(
         env,
         inputs,
-        found.map((r) => r.account_id),
-      );
-      // A known response stays on its account; a new one goes where the row says.
-      const owners = inputs.map((i) => {
-        const known = (i.id && byId.get(i.id)) || (i.externalId && byExt.get(i.externalId));
-        const ref = refs.resolve(i);
-        return known ? known.account_id : ref.ok ? ref.account?.id : undefined;
-      });
-      const people = await resolveContacts(
-        env,
-        inputs.flatMap((i, n) => (owners[n] ? [{ accountId: owners[n], ref: i }] : [])),
+        supportStore.findSurveyResponses,
       );
       const inserts: SurveyResponseRow[] = [];
       const updates: SurveyResponseRow[] = [];

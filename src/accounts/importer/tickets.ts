@@ -1,10 +1,10 @@
 import type { TicketRow, TimelineRow } from '../../db/schema.js';
 import { checkTicket, ticketEvents } from '../../support/model.js';
-import { resolveContacts } from './contact-refs.js';
 import { rowClaimer, timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
 import { KeySet, NS, type Claim } from './keyset.js';
-import { resolveAccounts, Touched } from './refs.js';
+import { Touched } from './refs.js';
+import { lookupSupportBatch } from './support-batch.js';
 import { columnOf } from './rows.js';
 import * as store from './store.js';
 import * as supportStore from './support-store.js';
@@ -30,31 +30,10 @@ export const ticketsHandler: HandlerFactory = async (env: PassEnv) => {
     counts,
     async batch(rows) {
       const inputs = rows.map(ticketInput);
-      const found = await supportStore.findTickets(
-        env.db,
-        env.ctx.dialect,
-        {
-          ids: inputs.flatMap((i) => (i.id ? [i.id] : [])),
-          externalIds: inputs.flatMap((i) => (i.externalId ? [i.externalId] : [])),
-        },
-        env.mode === 'apply',
-      );
-      const byId = new Map(found.map((t) => [t.id, t]));
-      const byExt = new Map(found.filter((t) => t.external_id).map((t) => [t.external_id!, t]));
-      const refs = await resolveAccounts(
+      const { byId, byExt, refs, owners, people } = await lookupSupportBatch(
         env,
         inputs,
-        found.map((t) => t.account_id),
-      );
-      // A known ticket stays on its account; a new one goes where the row says.
-      const owners = inputs.map((i) => {
-        const known = (i.id && byId.get(i.id)) || (i.externalId && byExt.get(i.externalId));
-        const ref = refs.resolve(i);
-        return known ? known.account_id : ref.ok ? ref.account?.id : undefined;
-      });
-      const people = await resolveContacts(
-        env,
-        inputs.flatMap((i, n) => (owners[n] ? [{ accountId: owners[n], ref: i }] : [])),
+        supportStore.findTickets,
       );
       const inserts: TicketRow[] = [];
       const updates: TicketRow[] = [];
