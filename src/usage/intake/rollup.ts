@@ -82,7 +82,7 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.trim() ? v.trim().slice(0, 320) : null;
 }
 
-export function rollupOf(events: readonly Attributed[]): RollupDelta {
+export function rollupOf(events: readonly Attributed[], ordered = true): RollupDelta {
   const userDays = new Map<string, UserDay>();
   const eventDays = new Map<string, EventDay>();
   const userEventDays = new Map<string, UserEventDay>();
@@ -186,7 +186,9 @@ export function rollupOf(events: readonly Attributed[]): RollupDelta {
   // Rows in key order: concurrent writers (several servers on one PostgreSQL) then lock
   // shared rollup rows in the same order and cannot deadlock.
   const sorted = <T>(m: Map<string, T>): T[] =>
-    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    ordered
+      ? [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v)
+      : [...m.values()];
   return {
     userDays: sorted(userDays),
     eventDays: sorted(eventDays),

@@ -173,7 +173,8 @@ async function applyRollups(
   stored: readonly Attributed[],
   users: Map<string, { traits: string }>,
 ): Promise<void> {
-  const delta = rollupOf(stored);
+  // Only PostgreSQL has concurrent writers to keep in lock order; SQLite has one writer.
+  const delta = rollupOf(stored, ctx.dialect === 'postgres');
   await store.upsertUserDays(ctx.db, ctx.dialect, delta.userDays);
   const newUsers = await store.insertUserEventDays(ctx.db, delta.userEventDays);
   await store.upsertEventDays(
