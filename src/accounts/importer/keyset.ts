@@ -99,6 +99,35 @@ export interface Claim {
 }
 
 /**
+ * The keys of a record matched by Tenure id or external id: the record itself, the
+ * external id the row gives, and the one it replaces (so no other row may take it).
+ */
+export function externalIdClaims(
+  recordId: string,
+  row: { id?: string | null; externalId?: string | null },
+  previousExternalId: string | null | undefined,
+): Claim[] {
+  const keys: Claim[] = [
+    {
+      ns: NS.record,
+      key: recordId,
+      field: row.id ? 'id' : 'externalId',
+      value: row.id ?? row.externalId ?? recordId,
+    },
+  ];
+  if (row.externalId)
+    keys.push({ ns: NS.external, key: row.externalId, field: 'externalId', value: row.externalId });
+  if (previousExternalId && previousExternalId !== row.externalId)
+    keys.push({
+      ns: NS.external,
+      key: previousExternalId,
+      field: 'externalId',
+      value: previousExternalId,
+    });
+  return keys;
+}
+
+/**
  * Take all of a row's keys, or none: returns the first one an earlier line already used.
  */
 export function claimAll(

@@ -6,7 +6,7 @@ import { rowClaimer, timelineEntries, type HandlerFactory, type PassEnv } from '
 import { isTenureId } from './fields.js';
 import { resolveAccounts, Touched } from './refs.js';
 import { columnOf } from './rows.js';
-import { KeySet, NS, type Claim } from './keyset.js';
+import { externalIdClaims, KeySet } from './keyset.js';
 import * as store from './store.js';
 import {
   checkSubscription,
@@ -192,28 +192,7 @@ export const subscriptionsHandler: HandlerFactory = async (env: PassEnv) => {
           });
           continue;
         }
-        const keys: Claim[] = [
-          {
-            ns: NS.record,
-            key: after.id,
-            field: i.id ? 'id' : 'externalId',
-            value: i.id ?? i.externalId ?? after.id,
-          },
-        ];
-        if (i.externalId)
-          keys.push({
-            ns: NS.external,
-            key: i.externalId,
-            field: 'externalId',
-            value: i.externalId,
-          });
-        if (before?.external_id && before.external_id !== i.externalId)
-          keys.push({
-            ns: NS.external,
-            key: before.external_id,
-            field: 'externalId',
-            value: before.external_id,
-          });
+        const keys = externalIdClaims(after.id, i, before?.external_id);
         if (!claim(i, keys)) continue;
         if (money.rounded) rounded++;
         const delta = contribution(after) - contribution(before);

@@ -2,7 +2,7 @@ import type { SurveyResponseRow, TimelineRow } from '../../db/schema.js';
 import { checkScore, surveyEvent, type SurveyKind } from '../../support/model.js';
 import { rowClaimer, timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
-import { KeySet, NS, type Claim } from './keyset.js';
+import { externalIdClaims, KeySet } from './keyset.js';
 import { Touched } from './refs.js';
 import { lookupSupportBatch } from './support-batch.js';
 import { columnOf } from './rows.js';
@@ -115,28 +115,7 @@ export const surveysHandler: HandlerFactory = async (env: PassEnv) => {
         // A new kind must fit the stored score (an NPS 9 cannot become a CSAT).
         const bad = checkScore(after.kind as SurveyKind, Number(after.score));
         if (bad) return problem(i.kind && s.score === undefined ? { ...bad, field: 'kind' } : bad);
-        const keys: Claim[] = [
-          {
-            ns: NS.record,
-            key: responseId,
-            field: i.id ? 'id' : 'externalId',
-            value: i.id ?? i.externalId ?? responseId,
-          },
-        ];
-        if (i.externalId)
-          keys.push({
-            ns: NS.external,
-            key: i.externalId,
-            field: 'externalId',
-            value: i.externalId,
-          });
-        if (before?.external_id && before.external_id !== i.externalId)
-          keys.push({
-            ns: NS.external,
-            key: before.external_id,
-            field: 'externalId',
-            value: before.external_id,
-          });
+        const keys = externalIdClaims(responseId, i, before?.external_id);
         if (!claim(i, keys)) return;
         if (merged && !merged.changed.length) {
           counts.unchanged++;

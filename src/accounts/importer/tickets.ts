@@ -2,7 +2,7 @@ import type { TicketRow, TimelineRow } from '../../db/schema.js';
 import { checkTicket, ticketEvents } from '../../support/model.js';
 import { rowClaimer, timelineEntries, type HandlerFactory, type PassEnv } from './engine.js';
 import { isTenureId } from './fields.js';
-import { KeySet, NS, type Claim } from './keyset.js';
+import { externalIdClaims, KeySet } from './keyset.js';
 import { Touched } from './refs.js';
 import { lookupSupportBatch } from './support-batch.js';
 import { columnOf } from './rows.js';
@@ -116,28 +116,7 @@ export const ticketsHandler: HandlerFactory = async (env: PassEnv) => {
               ? { ...bad, field: 'firstReplyMinutes', value: String(i.firstReplyMinutes) }
               : bad,
           );
-        const keys: Claim[] = [
-          {
-            ns: NS.record,
-            key: ticketId,
-            field: i.id ? 'id' : 'externalId',
-            value: i.id ?? i.externalId ?? ticketId,
-          },
-        ];
-        if (i.externalId)
-          keys.push({
-            ns: NS.external,
-            key: i.externalId,
-            field: 'externalId',
-            value: i.externalId,
-          });
-        if (before?.external_id && before.external_id !== i.externalId)
-          keys.push({
-            ns: NS.external,
-            key: before.external_id,
-            field: 'externalId',
-            value: before.external_id,
-          });
+        const keys = externalIdClaims(ticketId, i, before?.external_id);
         if (!claim(i, keys)) return;
         if (merged && !merged.changed.length) {
           counts.unchanged++;
