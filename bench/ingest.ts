@@ -312,16 +312,22 @@ const ACCOUNT_IDS = Array.from(
 );
 
 interface RawRow {
-  values: [string, string, string, string, string, string, string, string, string];
+  values: [string, number, string, string, string, string, string, string, string, string];
 }
 
-/** The row the intake stores for event n (account ids stand in for resolved ones). */
-function rawRow(n: number, at: string, ids: IdStyle): RawRow {
+/**
+ * The row the intake stores for event n (account ids stand in for resolved ones). Like the
+ * load generator's, each 100-event batch carries its own send time, 4 ms after the last
+ * (25,000 events/s): the de-duplication key grows with time as it does under load.
+ */
+function rawRow(n: number, start: number, ids: IdStyle): RawRow {
+  const at = new Date(start + Math.floor(n / BATCH_SIZE) * 4).toISOString();
   const e = benchEvent(n, at, ids);
   const account = Number((e.context.groupId as string).slice(5));
   return {
     values: [
       SOURCE_ID,
+      Date.parse(e.timestamp),
       e.messageId,
       e.type,
       e.event,
@@ -335,11 +341,12 @@ function rawRow(n: number, at: string, ids: IdStyle): RawRow {
 }
 
 const INSERT_COLUMNS =
-  'insert into events (source_id, message_id, type, event, user_key, account_id, ts, received_at, payload)';
+  'insert into events (source_id, client_ms, message_id, type, event, user_key, account_id, ts, received_at, payload)';
+const ON_CONFLICT = 'on conflict (source_id, client_ms, message_id) do nothing';
 
 /**
  * Insert events [0, count) into a fresh, migrated database (same table, same unique
- * (source_id, message_id) index, same received_at index) in transactions of `perTx` rows.
+ * (source_id, client_ms, message_id) index, same received_at index) in transactions of `perTx` rows.
  * Rows are built outside the clock: only the database work is timed.
  */
 async function sqliteBaseline(count: number, perTx: number, ids: IdStyle): Promise<number> {
@@ -355,16 +362,16 @@ async function sqliteBaseline(count: number, perTx: number, ids: IdStyle): Promi
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536');
     const insert = db.prepare(
-      `${INSERT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (source_id, message_id) do nothing`,
+      `${INSERT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${ON_CONFLICT}`,
     );
     const write = db.transaction((rows: RawRow[]) => {
       for (const r of rows) insert.run(...r.values);
     });
-    const at = new Date().toISOString();
+    const start = Date.now();
     let timed = 0;
     for (let first = 0; first < count; first += perTx) {
       const rows: RawRow[] = [];
-      for (let n = first; n < Math.min(count, first + perTx); n++) rows.push(rawRow(n, at, ids));
+      for (let n = first; n < Math.min(count, first + perTx); n++) rows.push(rawRow(n, start, ids));
       const t = performance.now();
       write(rows);
       timed += performance.now() - t;
@@ -388,16 +395,16 @@ async function postgresBaseline(count: number, perTx: number, ids: IdStyle): Pro
   await c.connect();
   try {
     const params = (k: number) =>
-      `(${Array.from({ length: 9 }, (_, j) => `$${k * 9 + j + 1}`).join(', ')})`;
-    const text = `${INSERT_COLUMNS} values ${Array.from({ length: BATCH_SIZE }, (_, k) => params(k)).join(', ')} on conflict (source_id, message_id) do nothing`;
-    const at = new Date().toISOString();
+      `(${Array.from({ length: 10 }, (_, j) => `$${k * 10 + j + 1}`).join(', ')})`;
+    const text = `${INSERT_COLUMNS} values ${Array.from({ length: BATCH_SIZE }, (_, k) => params(k)).join(', ')} ${ON_CONFLICT}`;
+    const start = Date.now();
     let timed = 0;
     for (let first = 0; first < count; first += perTx) {
-      const statements: string[][] = [];
+      const statements: (string | number)[][] = [];
       const end = Math.min(count, first + perTx);
       for (let s = first; s < end; s += BATCH_SIZE) {
-        const values: string[] = [];
-        for (let n = s; n < s + BATCH_SIZE; n++) values.push(...rawRow(n, at, ids).values);
+        const values: (string | number)[] = [];
+        for (let n = s; n < s + BATCH_SIZE; n++) values.push(...rawRow(n, start, ids).values);
         statements.push(values);
       }
       const t = performance.now();

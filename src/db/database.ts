@@ -28,6 +28,17 @@ pg.types.setTypeParser(20, (v) => {
 // numeric (e.g. SUM of bigint) likewise.
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/**
+ * The better-sqlite3 handle behind a Kysely instance, keyed by its adapter, which a
+ * transaction shares with its database. For the few hot paths that run prepared statements
+ * synchronously (event intake); everything else goes through Kysely.
+ */
+const natives = new WeakMap<object, SQLite.Database>();
+
+export function sqliteNative(db: Db): SQLite.Database | undefined {
+  return natives.get(db.getExecutor().adapter);
+}
+
 export function openSqlite(file: string): DbHandle {
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -38,6 +49,7 @@ export function openSqlite(file: string): DbHandle {
   // 64 MiB of page cache: the event intake's de-duplication index stays in memory.
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  natives.set(db.getExecutor().adapter, sqlite);
   return { db, dialect: 'sqlite', destroy: () => db.destroy() };
 }
 

@@ -216,6 +216,8 @@ export interface SettingsTable {
 export interface EventsTable {
   seq: Generated<number>;
   source_id: string;
+  /** The sender's own event time (epoch ms, 0 when absent): part of the de-duplication key. */
+  client_ms: Generated<number>;
   message_id: string;
   type: string;
   event: string | null;

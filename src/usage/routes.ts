@@ -84,7 +84,7 @@ export function submissionsOf(
         index: 0,
         sourceId,
         receivedAt: at,
-        raw: JSON.stringify(body),
+        raw: () => JSON.stringify(body),
         checked: checkEvent(body, { type, receivedAt }),
       },
     ];
@@ -102,7 +102,7 @@ export function submissionsOf(
     index,
     sourceId,
     receivedAt: at,
-    raw: JSON.stringify(event ?? null),
+    raw: () => JSON.stringify(event ?? null),
     checked: checkEvent(event, { batchSentAt: b.sentAt, batchContext: b.context, receivedAt }),
   }));
 }

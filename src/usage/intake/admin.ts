@@ -124,7 +124,7 @@ export async function replayDeadLetters(
           index,
           sourceId: r.source_id,
           receivedAt: r.received_at,
-          raw: r.payload,
+          raw: () => r.payload,
           checked: checkEvent(parsed, { receivedAt: new Date(r.received_at) }),
         };
       });

@@ -65,7 +65,7 @@ export async function ingestFile(
       index: out.lines,
       sourceId: opts.sourceId,
       receivedAt: receivedAt.toISOString(),
-      raw: line,
+      raw: () => line,
       checked: bad ? { ok: false, reason: bad } : checkEvent(parsed, { receivedAt }),
     });
     if (pending.length >= size) await flush();

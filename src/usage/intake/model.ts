@@ -20,6 +20,12 @@ export interface IntakeEvent {
   messageId: string;
   /** Whether the sender gave the id (a generated one cannot de-duplicate retries). */
   messageIdGiven: boolean;
+  /**
+   * The sender's own stamp (timestamp, else originalTimestamp) in epoch ms, 0 when absent.
+   * A retry repeats it, so (source, clientMs, messageId) de-duplicates exactly, and since it
+   * grows with time new keys land at the end of the index.
+   */
+  clientMs: number;
   userId: string | null;
   anonymousId: string | null;
   /** Who did it: the userId, else `anon:<anonymousId>`. */
@@ -156,6 +162,7 @@ export function checkEvent(
       type,
       messageId: given ?? `tenure-${randomUUID()}`,
       messageIdGiven: given !== null,
+      clientMs: instant(raw.timestamp ?? raw.originalTimestamp)?.getTime() ?? 0,
       userId,
       anonymousId,
       userKey: userId ?? `anon:${anonymousId}`,

@@ -15,14 +15,18 @@ const eventArb = fc.record({
   group: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
   type: fc.constantFrom('track', 'track', 'page', 'identify', 'group'),
   name: fc.constantFrom('Login', 'Report Created', 'Export'),
-  minutesAgo: fc.integer({ min: 0, max: 4 * 24 * 60 }),
+  // The sender's own time: with the messageId it is the de-duplication key. A small range
+  // so that many events repeat both (retries, possibly with another sentAt) and some repeat
+  // the id at another time (distinct events).
+  stamp: fc.integer({ min: 0, max: 2 }),
   skewSeconds: fc.integer({ min: -3600, max: 3600 }),
   seconds: fc.integer({ min: 0, max: 600 }),
 });
 type Gen = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
 
 function toSegment(g: Gen): Record<string, unknown> {
-  const original = new Date(RECEIVED.getTime() - g.minutesAgo * 60_000);
+  const minutesAgo = (g.id * 997 + g.stamp * 1500) % (4 * 24 * 60);
+  const original = new Date(RECEIVED.getTime() - minutesAgo * 60_000);
   const sentAt = new Date(RECEIVED.getTime() + g.skewSeconds * 1000);
   const base = {
     type: g.type,
@@ -74,7 +78,7 @@ for (const dialect of testDialects()) {
                 index,
                 sourceId: 'src',
                 receivedAt: RECEIVED.toISOString(),
-                raw: JSON.stringify(raw),
+                raw: () => JSON.stringify(raw),
                 checked: checkEvent(raw, { receivedAt: RECEIVED }),
               };
             });
@@ -82,8 +86,8 @@ for (const dialect of testDialects()) {
               await writeSubmitted(ctx, items.slice(i, i + chunk));
 
             const raw = await db.db.selectFrom('events').selectAll().execute();
-            // Exactly one stored row per distinct messageId.
-            expect(raw.length).toBe(new Set(gens.map((g) => g.id)).size);
+            // Exactly one stored row per distinct (messageId, sender's time).
+            expect(raw.length).toBe(new Set(gens.map((g) => `${g.id}|${g.stamp}`)).size);
             const activity = raw.filter(
               (r) => (r.type === 'track' || r.type === 'page') && r.account_id,
             );

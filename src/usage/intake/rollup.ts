@@ -159,7 +159,8 @@ export function rollupOf(events: readonly Attributed[], ordered = true): RollupD
       });
     }
     const props = e.type === 'identify' || e.type === 'group' ? e.traits : e.properties;
-    for (const [prop, value] of Object.entries(props).slice(0, 200)) {
+    for (const [name, value] of Object.entries(props).slice(0, 200)) {
+      const prop = name.slice(0, 200);
       const pk = `${key}\0${prop}`;
       const p = properties.get(pk);
       if (p) {
@@ -170,7 +171,7 @@ export function rollupOf(events: readonly Attributed[], ordered = true): RollupD
       } else {
         properties.set(pk, {
           event_key: key,
-          property: prop.slice(0, 200),
+          property: prop,
           value_type: valueType(value),
           first_seen_at: e.ts,
           last_seen_at: e.ts,

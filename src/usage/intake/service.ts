@@ -1,11 +1,19 @@
 import { ALLOW_ALL } from '../../core/access.js';
 import type { Ctx } from '../../core/context.js';
 import { newId } from '../../core/ids.js';
-import { inTx } from '../../db/database.js';
+import { inTx, sqliteNative, type Db } from '../../db/database.js';
 import { createAccount } from '../../accounts/account/service.js';
 import type { Checked, EventResult, IntakeEvent } from './model.js';
 import { rollupOf, type Attributed } from './rollup.js';
-import * as store from './store.js';
+import {
+  eventDayKey,
+  eventKey,
+  type DeadLetter,
+  type IntakeStore,
+  type StoredUser,
+} from './store.js';
+import { pgIntakeStore } from './store-pg.js';
+import { sqliteIntakeStore } from './store-sqlite.js';
 
 /** One event as submitted: where it sat in its request and what checking it found. */
 export interface Submitted {
@@ -13,8 +21,15 @@ export interface Submitted {
   sourceId: string;
   receivedAt: string;
   checked: Checked;
-  /** The event as sent, kept for the dead-letter table when it is refused. */
-  raw: string;
+  /** The event as sent, for the dead-letter table; only made when the event is refused. */
+  raw(): string;
+}
+
+function storeFor(ctx: Ctx, db: Db): IntakeStore {
+  if (ctx.dialect === 'postgres') return pgIntakeStore(db);
+  const native = sqliteNative(db);
+  if (!native) throw new Error('intake: the SQLite database was not opened with openSqlite');
+  return sqliteIntakeStore(native);
 }
 
 /**
@@ -33,6 +48,7 @@ function accountNameOf(e: IntakeEvent): string {
 /** Accounts by groupId; unknown ones are created (B4), named by their group call's traits. */
 async function resolveAccounts(
   ctx: Ctx,
+  st: IntakeStore,
   events: readonly IntakeEvent[],
 ): Promise<Map<string, string>> {
   const wanted = new Map<string, IntakeEvent>();
@@ -42,7 +58,7 @@ async function resolveAccounts(
     if (!seen || (seen.type !== 'group' && e.type === 'group')) wanted.set(e.groupId, e);
   }
   if (wanted.size === 0) return new Map();
-  const found = await store.accountsByProductId(ctx.db, [...wanted.keys()]);
+  const found = await st.accountsByProductId([...wanted.keys()]);
   for (const [groupId, e] of wanted) {
     if (found.has(groupId)) continue;
     const a = await createAccount(ctx, { name: accountNameOf(e), productId: groupId });
@@ -75,21 +91,23 @@ export async function writeSubmitted(
   const order = new Map(items.map((item, i) => [item, i]));
   return inTx(ctx.db, async (trx) => {
     const w = writerCtx(ctx, trx);
+    const st = storeFor(ctx, trx);
     const results: (EventResult & { item: Submitted })[] = [];
-    const dead: store.DeadLetter[] = [];
+    const dead: DeadLetter[] = [];
     const fresh: { item: Submitted; event: IntakeEvent; key: string }[] = [];
     const seenInBatch = new Set<string>();
     for (const item of items) {
       const c = item.checked;
       if (!c.ok) {
+        const raw = item.raw();
         dead.push({
           id: newId('dlq', Date.parse(item.receivedAt)),
           received_at: item.receivedAt,
           source_id: item.sourceId,
           batch_index: item.index,
-          message_id: messageIdOf(item.raw),
+          message_id: messageIdOf(raw),
           reason: c.reason,
-          payload: item.raw,
+          payload: raw,
           status: 'open',
           replayed_at: null,
           replay_result: null,
@@ -97,13 +115,13 @@ export async function writeSubmitted(
         results.push({
           item,
           index: item.index,
-          messageId: messageIdOf(item.raw),
+          messageId: messageIdOf(raw),
           status: 'rejected',
           reason: c.reason,
         });
         continue;
       }
-      const key = `${item.sourceId}\0${c.event.messageId}`;
+      const key = eventKey(item.sourceId, c.event.clientMs, c.event.messageId);
       if (seenInBatch.has(key)) {
         results.push({
           item,
@@ -116,17 +134,20 @@ export async function writeSubmitted(
       seenInBatch.add(key);
       fresh.push({ item, event: c.event, key });
     }
-    await store.insertDeadLetters(trx, dead);
+    await st.insertDeadLetters(dead);
     if (fresh.length === 0) return inOrder(results, order);
 
     const accounts = await resolveAccounts(
       w,
+      st,
       fresh.map((f) => f.event),
     );
-    const userKeys = [
-      ...new Set(fresh.map((f) => f.event.userKey).filter((k): k is string => k !== null)),
-    ];
-    const users = await store.existingUsers(trx, userKeys);
+    // Stored users matter only for traits to merge (identify) and for events that name no
+    // account (the user's account stands in); most events need neither.
+    const userKeys = new Set<string>();
+    for (const { event: e } of fresh)
+      if (e.userKey && (e.type === 'identify' || !e.groupId)) userKeys.add(e.userKey);
+    const users = await st.existingUsers([...userKeys]);
     // A group call ties its user to the account for later events in the same set.
     const userAccount = new Map<string, string | null>();
     for (const [k, u] of users) userAccount.set(k, u.account_id);
@@ -140,10 +161,10 @@ export async function writeSubmitted(
       if (e.userKey && e.groupId && accountId) userAccount.set(e.userKey, accountId);
       attributed.push({ event: e, accountId, key: f.key, item: f.item });
     }
-    const inserted = await store.insertRawEvents(
-      trx,
+    const inserted = await st.insertRawEvents(
       attributed.map((a) => ({
         source_id: a.item.sourceId,
+        client_ms: a.event.clientMs,
         message_id: a.event.messageId,
         type: a.event.type,
         event: a.event.name,
@@ -163,36 +184,40 @@ export async function writeSubmitted(
         status: inserted.has(a.key) ? 'accepted' : 'duplicate',
       });
     }
-    if (stored.length > 0) await applyRollups(w, stored, users);
+    if (stored.length > 0) await applyRollups(ctx, st, stored, users);
     return inOrder(results, order);
   });
 }
 
 async function applyRollups(
   ctx: Ctx,
+  st: IntakeStore,
   stored: readonly Attributed[],
-  users: Map<string, { traits: string }>,
+  users: Map<string, StoredUser>,
 ): Promise<void> {
   // Only PostgreSQL has concurrent writers to keep in lock order; SQLite has one writer.
   const delta = rollupOf(stored, ctx.dialect === 'postgres');
-  await store.upsertUserDays(ctx.db, ctx.dialect, delta.userDays);
-  const newUsers = await store.insertUserEventDays(ctx.db, delta.userEventDays);
-  await store.upsertEventDays(
-    ctx.db,
+  await st.upsertUserDays(delta.userDays);
+  const newUsers = await st.insertUserEventDays(delta.userEventDays);
+  await st.upsertEventDays(
     delta.eventDays.map((d) => ({
       ...d,
-      users: newUsers.get(`${d.account_id}\0${d.day}\0${d.event}`) ?? 0,
+      users: newUsers.get(eventDayKey(d.account_id, d.day, d.event)) ?? 0,
     })),
   );
-  await store.upsertUsers(
-    ctx.db,
-    ctx.dialect,
+  const identified = new Set(
+    stored.filter((a) => a.event.type === 'identify').map((a) => a.event.userKey),
+  );
+  await st.upsertUsers(
     delta.users.map((u) => ({
       ...u,
-      traits: mergeTraits(users.get(u.user_key)?.traits, u.traits),
+      // Traits come from identify calls; without one the stored traits stay as they are.
+      traits: identified.has(u.user_key)
+        ? mergeTraits(users.get(u.user_key)?.traits, u.traits)
+        : null,
     })),
   );
-  await store.upsertCatalog(ctx.db, ctx.dialect, delta.catalog, delta.properties);
+  await st.upsertCatalog(delta.catalog, delta.properties);
 }
 
 /** Results in the order of the submitted items, without the bookkeeping. */

@@ -20,7 +20,7 @@ function batch(prefix: string, n: number): Submitted[] {
       index,
       sourceId: 's',
       receivedAt: AT.toISOString(),
-      raw: JSON.stringify(raw),
+      raw: () => JSON.stringify(raw),
       checked: checkEvent(raw, { receivedAt: AT }),
     };
   });

@@ -1,0 +1,68 @@
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+
+// Frozen once landed. The events' de-duplication key gains the sender's own event time:
+// (source, client time, messageId). A retry carries the same time and id, so duplicates
+// are still caught exactly; but new keys now land near the end of the index instead of at
+// random places in it, which is what kept intake from reaching its speed target.
+
+/** The sender's stamp (timestamp, else originalTimestamp) as epoch ms; 0 when absent. */
+function clientMs(payload: string): number {
+  let v: unknown;
+  try {
+    v = JSON.parse(payload);
+  } catch {
+    return 0;
+  }
+  if (!v || typeof v !== 'object') return 0;
+  const e = v as { timestamp?: unknown; originalTimestamp?: unknown };
+  const stamp = e.timestamp ?? e.originalTimestamp;
+  if (typeof stamp === 'number' && Number.isFinite(stamp)) return Math.trunc(stamp);
+  if (typeof stamp !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(stamp)) return 0;
+  const ms = new Date(stamp).getTime();
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
+export async function up(db: Kysely<any>): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  await db.schema
+    .alterTable('events')
+    .addColumn('client_ms', postgres ? 'bigint' : 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  // Stored events get their key from their payload, in batches.
+  let after = 0;
+  for (;;) {
+    const rows: { seq: number | string; payload: string }[] = await db
+      .selectFrom('events')
+      .select(['seq', 'payload'])
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(1000)
+      .execute();
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const ms = clientMs(r.payload);
+      if (ms !== 0)
+        await db.updateTable('events').set({ client_ms: ms }).where('seq', '=', r.seq).execute();
+    }
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+  await db.schema.dropIndex('events_message_key').execute();
+  await db.schema
+    .createIndex('events_dedupe_key')
+    .on('events')
+    .columns(['source_id', 'client_ms', 'message_id'])
+    .unique()
+    .execute();
+  if (postgres) await sql`analyze events`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('events_dedupe_key').execute();
+  await db.schema
+    .createIndex('events_message_key')
+    .on('events')
+    .columns(['source_id', 'message_id'])
+    .unique()
+    .execute();
+  await db.schema.alterTable('events').dropColumn('client_ms').execute();
+}
