@@ -158,7 +158,11 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
             actor: { kind: 'system', id: 'intake', name: 'event intake' },
             now: req.ctx.now,
           }),
-          { ...DEFAULT_WRITER, ...opts.writer },
+          {
+            ...DEFAULT_WRITER,
+            concurrency: req.ctx.dialect === 'postgres' ? 2 : 1,
+            ...opts.writer,
+          },
         );
         const results = await writer.submit(items);
         const count = (s: string) => results.filter((r) => r.status === s).length;

@@ -3,7 +3,7 @@ import * as backbone from './2026-11-23T00-backbone.js';
 import * as accountSearch from './2026-11-23T01-account-search.js';
 import * as identity from './2026-11-23T02-identity.js';
 import * as usage from './2026-11-23T03-usage.js';
-import * as eventDedupeKey from './2026-12-06T00-event-dedupe-key.js';
+import * as intakeWritePath from './2026-12-06T00-intake-write-path.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -11,5 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T01-account-search': accountSearch,
   '2026-11-23T02-identity': identity,
   '2026-11-23T03-usage': usage,
-  '2026-12-06T00-event-dedupe-key': eventDedupeKey,
+  '2026-12-06T00-intake-write-path': intakeWritePath,
 };

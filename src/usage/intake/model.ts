@@ -11,6 +11,8 @@ export type CallType = (typeof CALL_TYPES)[number];
 /** Published limits (the same as Segment's). */
 export const MAX_EVENT_BYTES = 32 * 1024;
 export const MAX_BATCH_BYTES = 500 * 1024;
+/** An account's product id (Segment groupId) is at most this long, as in the accounts API. */
+export const MAX_GROUP_ID = 128;
 
 type Json = Record<string, unknown>;
 
@@ -141,11 +143,24 @@ export function checkEvent(
     : isObject(opts.batchContext)
       ? opts.batchContext
       : {};
-  let groupId = text(context.groupId);
+  let groupId = text(context.groupId, MAX_GROUP_ID);
   if (type === 'group') {
-    groupId = text(raw.groupId);
-    if (!groupId) return { ok: false, reason: 'groupId: required on a group call' };
-  }
+    groupId = text(raw.groupId, MAX_GROUP_ID);
+    if (!groupId)
+      return {
+        ok: false,
+        reason: `groupId: required on a group call, at most ${MAX_GROUP_ID} characters`,
+      };
+  } else if (
+    !groupId &&
+    context.groupId !== undefined &&
+    context.groupId !== null &&
+    String(context.groupId).trim() !== ''
+  )
+    return {
+      ok: false,
+      reason: `context.groupId: expected a non-empty string of at most ${MAX_GROUP_ID} characters`,
+    };
   if (type === 'alias' && !text(raw.previousId))
     return { ok: false, reason: 'previousId: required on an alias call' };
   const name = nameOf(type, raw);

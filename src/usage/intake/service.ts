@@ -1,5 +1,6 @@
 import { ALLOW_ALL } from '../../core/access.js';
 import type { Ctx } from '../../core/context.js';
+import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { inTx, sqliteNative, type Db } from '../../db/database.js';
 import { createAccount } from '../../accounts/account/service.js';
@@ -61,8 +62,16 @@ async function resolveAccounts(
   const found = await st.accountsByProductId([...wanted.keys()]);
   for (const [groupId, e] of wanted) {
     if (found.has(groupId)) continue;
-    const a = await createAccount(ctx, { name: accountNameOf(e), productId: groupId });
-    found.set(groupId, a.id);
+    try {
+      const a = await createAccount(ctx, { name: accountNameOf(e), productId: groupId });
+      found.set(groupId, a.id);
+    } catch (err) {
+      // Another writer (a concurrent group, another server) created it first.
+      if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+      const id = (await st.accountsByProductId([groupId])).get(groupId);
+      if (!id) throw err;
+      found.set(groupId, id);
+    }
   }
   return found;
 }
@@ -81,16 +90,22 @@ function mergeTraits(stored: string | undefined, fresh: Record<string, unknown>)
 
 /**
  * Store a set of submitted events in one transaction: refused ones as dead letters,
- * accepted ones as raw events (a repeated (source, messageId) is a duplicate and changes
- * nothing), and the rollups, users and catalog for exactly the new ones.
+ * accepted ones as raw events (a repeated (source, sender's time, messageId) is a duplicate
+ * and changes nothing), and the rollups, users and catalog for exactly the new ones.
  */
 export async function writeSubmitted(
   ctx: Ctx,
   items: readonly Submitted[],
 ): Promise<EventResult[]> {
   const order = new Map(items.map((item, i) => [item, i]));
+  // Unknown accounts are created first, each in its own transaction, so that concurrent
+  // writers racing to create the same one do not abort each other's whole group.
+  const accounts = await resolveAccounts(
+    writerCtx(ctx, ctx.db),
+    storeFor(ctx, ctx.db),
+    items.flatMap((i) => (i.checked.ok ? [i.checked.event] : [])),
+  );
   return inTx(ctx.db, async (trx) => {
-    const w = writerCtx(ctx, trx);
     const st = storeFor(ctx, trx);
     const results: (EventResult & { item: Submitted })[] = [];
     const dead: DeadLetter[] = [];
@@ -137,11 +152,6 @@ export async function writeSubmitted(
     await st.insertDeadLetters(dead);
     if (fresh.length === 0) return inOrder(results, order);
 
-    const accounts = await resolveAccounts(
-      w,
-      st,
-      fresh.map((f) => f.event),
-    );
     // Stored users matter only for traits to merge (identify) and for events that name no
     // account (the user's account stands in); most events need neither.
     const userKeys = new Set<string>();
@@ -161,8 +171,13 @@ export async function writeSubmitted(
       if (e.userKey && e.groupId && accountId) userAccount.set(e.userKey, accountId);
       attributed.push({ event: e, accountId, key: f.key, item: f.item });
     }
+    // In key order on PostgreSQL, where concurrent writers meet on the unique key.
+    const toInsert =
+      ctx.dialect === 'postgres'
+        ? [...attributed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        : attributed;
     const inserted = await st.insertRawEvents(
-      attributed.map((a) => ({
+      toInsert.map((a) => ({
         source_id: a.item.sourceId,
         client_ms: a.event.clientMs,
         message_id: a.event.messageId,

@@ -8,6 +8,11 @@ export interface WriterOptions {
   maxQueuedEvents: number;
   /** Events committed together in one transaction (group commit). */
   maxGroupEvents: number;
+  /**
+   * Transactions in flight at once. SQLite has one writer, so 1; on PostgreSQL a second
+   * lets the server prepare one group while the database writes the other.
+   */
+  concurrency?: number;
 }
 
 export const DEFAULT_WRITER: WriterOptions = { maxQueuedEvents: 50_000, maxGroupEvents: 5_000 };
@@ -26,14 +31,15 @@ interface Job {
 export class IngestWriter {
   private queue: Job[] = [];
   private queued = 0;
-  private busy = false;
+  private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly opts: WriterOptions = DEFAULT_WRITER,
   ) {}
 
-  /** Events waiting for a transaction. */
+  /** Events waiting for a transaction or in one. */
   get backlog(): number {
     return this.queued;
   }
@@ -45,32 +51,42 @@ export class IngestWriter {
     return new Promise<EventResult[]>((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
       this.queued += items.length;
-      if (!this.busy) void this.drain();
+      this.schedule();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.busy = true;
-    try {
-      while (this.queue.length > 0) {
-        // Let requests that arrived meanwhile reach the queue: better-sqlite3 is synchronous,
-        // so without yielding to the event loop every group would hold one request.
-        await new Promise((resolve) => setImmediate(resolve));
-        const group: Job[] = [];
-        let size = 0;
-        while (
-          this.queue.length > 0 &&
-          (group.length === 0 || size + this.queue[0]!.items.length <= this.opts.maxGroupEvents)
-        ) {
-          const job = this.queue.shift()!;
-          group.push(job);
-          size += job.items.length;
-        }
-        await this.write(group);
-        this.queued -= size;
+  /**
+   * Start the next group on a later turn of the event loop, so requests that arrived
+   * meanwhile join it: better-sqlite3 is synchronous, and without yielding every group
+   * would hold one request.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < (this.opts.concurrency ?? 1) && this.queue.length > 0) {
+      const group: Job[] = [];
+      let size = 0;
+      while (
+        this.queue.length > 0 &&
+        (group.length === 0 || size + this.queue[0]!.items.length <= this.opts.maxGroupEvents)
+      ) {
+        const job = this.queue.shift()!;
+        group.push(job);
+        size += job.items.length;
       }
-    } finally {
-      this.busy = false;
+      this.inFlight += 1;
+      void this.write(group).finally(() => {
+        this.inFlight -= 1;
+        this.queued -= size;
+        if (this.queue.length > 0) this.schedule();
+      });
     }
   }
 

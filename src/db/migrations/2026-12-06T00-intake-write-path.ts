@@ -1,9 +1,13 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
-// Frozen once landed. The events' de-duplication key gains the sender's own event time:
-// (source, client time, messageId). A retry carries the same time and id, so duplicates
-// are still caught exactly; but new keys now land near the end of the index instead of at
-// random places in it, which is what kept intake from reaching its speed target.
+// Frozen once landed. A cheaper write path for event intake:
+// - The events' de-duplication key gains the sender's own event time: (source, client
+//   time, messageId). A retry carries the same time and id, so duplicates are still caught
+//   exactly, but new keys land near the end of the index instead of at random places in it.
+// - product_users is indexed by account alone: last_seen_at changes with every event, and
+//   keeping it in the index rewrote an index entry per user per write.
+// - On PostgreSQL the rollup tables leave room on each page, so their counters are updated
+//   in place (HOT) instead of adding index entries on every upsert.
 
 /** The sender's stamp (timestamp, else originalTimestamp) as epoch ms; 0 when absent. */
 function clientMs(payload: string): number {
@@ -53,10 +57,37 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['source_id', 'client_ms', 'message_id'])
     .unique()
     .execute();
-  if (postgres) await sql`analyze events`.execute(db);
+  await db.schema.dropIndex('product_users_account_idx').execute();
+  await db.schema
+    .createIndex('product_users_by_account_idx')
+    .on('product_users')
+    .column('account_id')
+    .execute();
+  if (postgres) {
+    for (const t of ROLLUP_TABLES)
+      await sql`alter table ${sql.table(t)} set (fillfactor = 80)`.execute(db);
+    await sql`analyze events`.execute(db);
+  }
 }
 
+const ROLLUP_TABLES = [
+  'usage_daily_user',
+  'usage_daily_event',
+  'product_users',
+  'event_catalog',
+  'event_properties',
+] as const;
+
 export async function down(db: Kysely<any>): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter)
+    for (const t of ROLLUP_TABLES)
+      await sql`alter table ${sql.table(t)} reset (fillfactor)`.execute(db);
+  await db.schema.dropIndex('product_users_by_account_idx').execute();
+  await db.schema
+    .createIndex('product_users_account_idx')
+    .on('product_users')
+    .columns(['account_id', 'last_seen_at'])
+    .execute();
   await db.schema.dropIndex('events_dedupe_key').execute();
   await db.schema
     .createIndex('events_message_key')
