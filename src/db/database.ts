@@ -66,14 +66,19 @@ export function openDatabase(config: Config): DbHandle {
   return openSqlite(join(config.dataDir, 'tenure.db'));
 }
 
-/** `schema` pins Kysely's bookkeeping tables to one PostgreSQL schema (isolated test schemas). */
-export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {
+/**
+ * `schema` pins Kysely's bookkeeping tables to one PostgreSQL schema (isolated test schemas);
+ * `target` stops at that migration (tests of a migration over data in the old shape).
+ */
+export async function migrateToLatest(db: Db, schema?: string, target?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (target
+    ? migrator.migrateTo(target)
+    : migrator.migrateToLatest());
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

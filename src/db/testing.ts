@@ -34,12 +34,15 @@ export interface TestDb extends DbHandle {
  * A fresh, migrated, isolated database. On PostgreSQL a new schema inside the test
  * database (dropped on destroy); on SQLite a new file in a temp dir.
  */
-export async function freshTestDb(dialect: Dialect): Promise<TestDb> {
+export async function freshTestDb(
+  dialect: Dialect,
+  opts: { migrateTo?: string } = {},
+): Promise<TestDb> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'tenure-test-'));
     const file = join(dir, 'test.db');
     const h = openSqlite(file);
-    await migrateToLatest(h.db);
+    await migrateToLatest(h.db, undefined, opts.migrateTo);
     return {
       ...h,
       location: file,
@@ -60,7 +63,7 @@ export async function freshTestDb(dialect: Dialect): Promise<TestDb> {
   await admin.end();
   url.searchParams.set('options', `-c search_path=${schema}`);
   const h = openPostgres(url.toString(), 4);
-  await migrateWithRetry(h, schema);
+  await migrateWithRetry(h, schema, opts.migrateTo);
   return {
     ...h,
     location: url.toString(),
@@ -79,10 +82,10 @@ export async function freshTestDb(dialect: Dialect): Promise<TestDb> {
  * that moment PostgreSQL answers 3F000 (invalid_schema_name) for the vanished one. Only
  * concurrent test databases do that, so retry.
  */
-async function migrateWithRetry(h: DbHandle, schema: string): Promise<void> {
+async function migrateWithRetry(h: DbHandle, schema: string, target?: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrateToLatest(h.db, schema);
+      await migrateToLatest(h.db, schema, target);
       return;
     } catch (err) {
       const code =

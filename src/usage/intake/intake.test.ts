@@ -103,6 +103,37 @@ for (const dialect of testDialects()) {
       ]);
     });
 
+    it('de-duplicates a retry sent later (new sentAt) but keeps a reused messageId at another time', async () => {
+      expect((await send('/v1/batch', batch(2, 'r'))).json()).toMatchObject({ accepted: 2 });
+      const retry = { ...batch(2, 'r'), sentAt: '2026-05-04T12:03:00.000Z' };
+      expect((await send('/v1/batch', retry)).json()).toMatchObject({ accepted: 0, duplicates: 2 });
+      // The key is (key, sender's time, messageId): the same id for an event at another time
+      // is another event, not a retry.
+      const later = batch(1, 'r');
+      later.batch[0]!.originalTimestamp = '2026-05-04T12:01:00.000Z';
+      expect((await send('/v1/batch', later)).json()).toMatchObject({ accepted: 1 });
+      // Within one request the same pair counts once.
+      const twice = batch(1, 'twin');
+      twice.batch.push({ ...twice.batch[0]! });
+      expect((await send('/v1/batch', twice)).json()).toMatchObject({
+        accepted: 1,
+        duplicates: 1,
+      });
+      expect(await count('events')).toBe(4);
+      const rows = await db.db.selectFrom('events').select(['message_id', 'client_ms']).execute();
+      expect(rows.find((r) => r.message_id === 'twin-0')?.client_ms).toBe(
+        Date.parse('2026-05-04T12:00:00.000Z'),
+      );
+    });
+
+    it('refuses a groupId longer than an account product id may be', async () => {
+      const body = batch(2, 'long');
+      body.batch[1]!.context = { groupId: 'g'.repeat(129) };
+      const res = await send('/v1/batch', body);
+      expect(res.json()).toMatchObject({ accepted: 1, rejected: 1 });
+      expect(res.json().results[1].reason).toMatch(/context\.groupId: .*128 characters/);
+    });
+
     it('reports bad events by index, stores the good ones, and dead-letters the bad', async () => {
       const body = batch(3);
       body.batch[1] = { type: 'track', messageId: 'bad-1' } as never;

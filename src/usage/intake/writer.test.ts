@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freshTestDb, type TestDb } from '../../db/testing.js';
+import { freshTestDb, testDialects, type TestDb } from '../../db/testing.js';
 import { makeCtx } from '../../core/context.js';
 import { checkEvent } from './model.js';
 import type { Submitted } from './service.js';
@@ -7,14 +7,15 @@ import { IngestWriter } from './writer.js';
 
 const AT = new Date('2026-02-01T10:00:00.000Z');
 
-function batch(prefix: string, n: number): Submitted[] {
+function batch(prefix: string, n: number, groupId = 'g'): Submitted[] {
   return Array.from({ length: n }, (_, index) => {
     const raw = {
       type: 'track',
       event: 'Login',
       userId: `u${index}`,
       messageId: `${prefix}-${index}`,
-      context: { groupId: 'g' },
+      timestamp: AT.toISOString(),
+      context: { groupId },
     };
     return {
       index,
@@ -65,3 +66,44 @@ describe('group-commit writer', () => {
     expect(writer.backlog).toBe(0);
   });
 });
+
+for (const dialect of testDialects()) {
+  describe(`concurrent group commits on ${dialect}`, () => {
+    let db: TestDb;
+    beforeEach(async () => {
+      db = await freshTestDb(dialect);
+    });
+    afterEach(async () => db.destroy());
+
+    it('store each event once when groups in flight race on a new account and on retried ids', async () => {
+      const writer = new IngestWriter(makeCtx(db.db, db.dialect, { now: () => AT }), {
+        maxQueuedEvents: 10_000,
+        maxGroupEvents: 100,
+        concurrency: 3,
+      });
+      // Batches 0–5 and their retries 6–11, all naming an account nobody has created yet.
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => writer.submit(batch(`b${i % 6}`, 100, 'new-org'))),
+      );
+      const all = results.flat();
+      expect(all.filter((r) => r.status === 'accepted')).toHaveLength(600);
+      expect(all.filter((r) => r.status === 'duplicate')).toHaveLength(600);
+      const accounts = await db.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('product_id', '=', 'new-org')
+        .execute();
+      expect(accounts).toHaveLength(1);
+      const sum = await db.db
+        .selectFrom('usage_daily_event')
+        .select((e) => [
+          e.fn.sum<number>('events').as('events'),
+          e.fn.sum<number>('users').as('users'),
+        ])
+        .executeTakeFirstOrThrow();
+      // 600 events by 100 distinct users.
+      expect([Number(sum.events), Number(sum.users)]).toEqual([600, 100]);
+      expect(writer.backlog).toBe(0);
+    });
+  });
+}
