@@ -137,7 +137,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
             type === 'batch' ? 'Send many calls at once (Segment batch)' : `Segment ${type} call`,
           description:
             'HTTP Basic with an ingest key as the user name. Bodies may be gzip (Content-Encoding). ' +
-            'Limits: 32 KB per event, 500 KB per request. Duplicates (same messageId from the same key) ' +
+            'Limits: 32 KB per event, 500 KB per request. Duplicates (the same messageId and timestamp from the same key, as a retry sends) ' +
             'are acknowledged and ignored. 429 with Retry-After when the intake is busy.',
           response: {
             200: IntakeOut,
