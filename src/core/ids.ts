@@ -40,4 +40,9 @@ export type IdPrefix =
   | 'aud'
   | 'dlq'
   | 'tkt'
-  | 'svy';
+  | 'svy'
+  | 'hmd'
+  | 'mms'
+  | 'alr'
+  | 'rvw'
+  | 'btr';

@@ -4,6 +4,7 @@ import * as accountSearch from './2026-11-23T01-account-search.js';
 import * as identity from './2026-11-23T02-identity.js';
 import * as usage from './2026-11-23T03-usage.js';
 import * as intakeWritePath from './2026-12-06T00-intake-write-path.js';
+import * as health from './2026-12-06T01-health.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T02-identity': identity,
   '2026-11-23T03-usage': usage,
   '2026-12-06T00-intake-write-path': intakeWritePath,
+  '2026-12-06T01-health': health,
 };
