@@ -3,6 +3,7 @@ import { loadConfig } from '../core/config.js';
 import { makeCtx, SYSTEM } from '../core/context.js';
 import { purgeRawEvents } from '../usage/retention.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
+import { startWalCheckpointer } from '../db/checkpointer.js';
 import { loadDemoIfEmpty, type DemoSummary } from '../demo/service.js';
 import { setupNeeded } from '../identity/setup.js';
 import { buildServer } from '../server/app.js';
@@ -34,6 +35,9 @@ export function registerServe(program: Command): void {
           demoLogins = summary;
         }
       }
+      const checkpointer = startWalCheckpointer(handle, {
+        onError: (m) => process.stderr.write(`WAL checkpoint failed: ${m}\n`),
+      });
       const app = await buildServer({ handle, config, logger: false });
       const address = await app.listen({ port, host: opts.host ?? config.host });
       const where = config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}/tenure.db`;
@@ -60,6 +64,7 @@ export function registerServe(program: Command): void {
       const stop = async () => {
         clearInterval(purge);
         await app.close();
+        await checkpointer?.stop();
         await handle.destroy();
         process.exit(0);
       };

@@ -16,6 +16,9 @@ export type Executor = Kysely<Database>;
 export interface DbHandle {
   db: Db;
   dialect: Dialect;
+  /** SQLite only: the database file and the connection behind Kysely. */
+  file?: string;
+  native?: SQLite.Database;
   destroy(): Promise<void>;
 }
 
@@ -50,7 +53,7 @@ export function openSqlite(file: string): DbHandle {
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   natives.set(db.getExecutor().adapter, sqlite);
-  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+  return { db, dialect: 'sqlite', file, native: sqlite, destroy: () => db.destroy() };
 }
 
 export function openPostgres(url: string, max = 10): DbHandle {
