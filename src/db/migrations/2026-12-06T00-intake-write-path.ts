@@ -7,7 +7,9 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 // - product_users is indexed by account alone: last_seen_at changes with every event, and
 //   keeping it in the index rewrote an index entry per user per write.
 // - On PostgreSQL the rollup tables leave room on each page, so their counters are updated
-//   in place (HOT) instead of adding index entries on every upsert.
+//   in place (HOT) instead of adding index entries on every upsert. On SQLite they become
+//   WITHOUT ROWID tables: the row lives in the primary-key tree, so an upsert touches one
+//   tree instead of a key index plus the table.
 
 /** The sender's stamp (timestamp, else originalTimestamp) as epoch ms; 0 when absent. */
 function clientMs(payload: string): number {
@@ -24,6 +26,23 @@ function clientMs(payload: string): number {
   if (typeof stamp !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(stamp)) return 0;
   const ms = new Date(stamp).getTime();
   return Number.isNaN(ms) ? 0 : ms;
+}
+
+/** Rebuild an SQLite table (no secondary indexes) as WITHOUT ROWID, keeping its rows. */
+async function withoutRowid(db: Kysely<any>, table: string): Promise<void> {
+  const { rows } = await sql<{ sql: string }>`
+    select sql from sqlite_master where type = 'table' and name = ${table}`.execute(db);
+  const create = rows[0]?.sql;
+  if (!create) throw new Error(`migration: table ${table} not found`);
+  const body = create.slice(create.indexOf('('));
+  await sql`create table ${sql.table(`${table}_rebuilt`)} ${sql.raw(body)} without rowid`.execute(
+    db,
+  );
+  await sql`insert into ${sql.table(`${table}_rebuilt`)} select * from ${sql.table(table)}`.execute(
+    db,
+  );
+  await sql`drop table ${sql.table(table)}`.execute(db);
+  await sql`alter table ${sql.table(`${table}_rebuilt`)} rename to ${sql.table(table)}`.execute(db);
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -58,6 +77,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .execute();
   await db.schema.dropIndex('product_users_account_idx').execute();
+  if (!postgres) for (const t of ROLLUP_TABLES) await withoutRowid(db, t);
   await db.schema
     .createIndex('product_users_by_account_idx')
     .on('product_users')
