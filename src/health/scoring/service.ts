@@ -1,0 +1,231 @@
+import { assertReadable, type Ctx } from '../../core/context.js';
+import { AppError } from '../../core/errors.js';
+import { addDays, type IsoDate } from '../../core/clock.js';
+import { inTx } from '../../db/database.js';
+import { explainChange, type Explanation } from '../model/drivers.js';
+import { pickModel } from '../model/pick.js';
+import { scoreWith, type HealthScore } from '../model/score.js';
+import { measuresAt } from '../measures/service.js';
+import { MEASURE_IDS, type MeasureId, type MeasureValues } from '../measures/registry.js';
+import {
+  activeModels,
+  getModelVersion,
+  modelVersions,
+  type ModelVersion,
+} from '../models/service.js';
+import * as store from './store.js';
+
+/**
+ * Scoring (C2): a snapshot per account per day, written in sets. A snapshot stores the
+ * measure values and the model version; scores, dimensions and contributions are recomputed
+ * from them on read (the model is pure), so what is shown is exactly what was scored.
+ */
+
+/** What a snapshot keeps besides its columns: the values its model read. */
+interface Detail {
+  values: Partial<Record<MeasureId, number | null>>;
+}
+
+export interface Snapshot {
+  accountId: string;
+  day: IsoDate;
+  modelKey: string;
+  modelVersion: number;
+  modelId: string;
+  score: HealthScore;
+}
+
+export interface ScoreRun {
+  day: IsoDate;
+  scored: number;
+  byTier: Record<string, number>;
+}
+
+const CHUNK = 5000;
+
+function detailOf(model: ModelVersion, values: MeasureValues): string {
+  const kept: Detail['values'] = {};
+  for (const d of model.def.dimensions)
+    for (const m of d.measures) kept[m.measure] = values[m.measure];
+  return JSON.stringify({ values: kept } satisfies Detail);
+}
+
+function valuesOf(detail: string): MeasureValues {
+  const parsed = JSON.parse(detail) as Detail;
+  const out = {} as Record<MeasureId, number | null>;
+  for (const id of MEASURE_IDS) out[id] = parsed.values[id] ?? null;
+  return out;
+}
+
+function valuesFromScore(score: HealthScore): MeasureValues {
+  const out = {} as Record<MeasureId, number | null>;
+  for (const id of MEASURE_IDS) out[id] = null;
+  for (const m of score.measures) out[m.measure] = m.value;
+  return out;
+}
+
+/**
+ * Score accounts as of a day (all live ones when ids are omitted) and store the snapshots.
+ * Measures use only records dated by the end of that day, so a past day can be backfilled.
+ */
+export async function scoreDay(
+  ctx: Ctx,
+  day: IsoDate,
+  accountIds?: readonly string[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<ScoreRun> {
+  ctx.can('read', 'account');
+  const models = await activeModels(ctx);
+  if (models.length === 0) throw new AppError('conflict', 'no active health model');
+  const accounts = await store.accountsToScore(ctx.db, day, accountIds);
+  const byTier: Record<string, number> = {};
+  const at = ctx.now().toISOString();
+  // All accounts: one set of aggregates over everything; given ids: only theirs.
+  const values = await measuresAt(ctx, day, accountIds ? accounts.map((a) => a.id) : undefined);
+  for (let i = 0; i < accounts.length; i += CHUNK) {
+    const rows: store.SnapshotRow[] = [];
+    for (const a of accounts.slice(i, i + CHUNK)) {
+      const model = pickModel(models, a);
+      const v = values.get(a.id);
+      if (!model || !v) continue;
+      const s = scoreWith(model.def, v);
+      const tier = s.tier ?? 'none';
+      byTier[tier] = (byTier[tier] ?? 0) + 1;
+      rows.push({
+        account_id: a.id,
+        day,
+        model_id: model.id,
+        model_key: model.key,
+        model_version: model.version,
+        composite_tenths: s.compositeTenths,
+        tier: s.tier,
+        coverage: s.coverage,
+        detail: detailOf(model, v),
+        computed_at: at,
+      });
+    }
+    await inTx(ctx.db, (trx) => store.upsertSnapshots(trx, rows));
+    onProgress?.(Math.min(accounts.length, i + CHUNK), accounts.length);
+  }
+  return { day, scored: Object.values(byTier).reduce((a, b) => a + b, 0), byTier };
+}
+
+/** Rescore the accounts whose inputs changed (events, imports, manual measures), today. */
+export async function rescoreDirty(ctx: Ctx, limit = 2000): Promise<number> {
+  const taken = await store.takeDirty(ctx.db, limit);
+  if (taken.length === 0) return 0;
+  const today = ctx.now().toISOString().slice(0, 10);
+  await scoreDay(
+    ctx,
+    today,
+    taken.map((t) => t.account_id),
+  );
+  await store.clearDirty(ctx.db, taken);
+  return taken.length;
+}
+
+/** The daily full rescore, once per day: true when it ran. */
+export async function dailyRescore(ctx: Ctx): Promise<boolean> {
+  const today = ctx.now().toISOString().slice(0, 10);
+  const live = await store.accountsToScore(ctx.db, today);
+  if ((await store.countSnapshotsOn(ctx.db, today)) >= live.length) return false;
+  await scoreDay(ctx, today);
+  return true;
+}
+
+async function toSnapshot(ctx: Ctx, row: store.SnapshotRow): Promise<Snapshot> {
+  const model = await getModelVersion(ctx, row.model_key, row.model_version);
+  return {
+    accountId: row.account_id,
+    day: row.day,
+    modelKey: row.model_key,
+    modelVersion: row.model_version,
+    modelId: row.model_id,
+    score: scoreWith(model.def, valuesOf(row.detail)),
+  };
+}
+
+/** An account's health on a day (its snapshot, scored now if the day has none yet). */
+export async function healthOn(ctx: Ctx, accountId: string, day: IsoDate): Promise<Snapshot> {
+  const rows = await store.accountsToScore(ctx.db, day, [accountId]);
+  assertReadable(ctx, 'account', 'account', accountId);
+  let row = await store.snapshotAtOrBefore(ctx.db, accountId, day);
+  if ((!row || row.day !== day) && rows.length > 0) {
+    await scoreDay(ctx, day, [accountId]);
+    row = await store.snapshotAtOrBefore(ctx.db, accountId, day);
+  }
+  if (!row) throw new AppError('not_found', `account ${accountId} has no health score on ${day}`);
+  return toSnapshot(ctx, row);
+}
+
+export interface TrendPoint {
+  day: IsoDate;
+  composite: number | null;
+  tier: string | null;
+  coverage: number;
+  modelKey: string;
+  modelVersion: number;
+}
+
+/** Daily history with markers where the model version changed. */
+export async function healthTrend(
+  ctx: Ctx,
+  accountId: string,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<{ points: TrendPoint[]; versionChanges: { day: IsoDate; from: string; to: string }[] }> {
+  assertReadable(ctx, 'account', 'account', accountId);
+  const rows = await store.snapshotsBetween(ctx.db, accountId, from, to);
+  const versionChanges: { day: IsoDate; from: string; to: string }[] = [];
+  let prev: store.SnapshotRow | undefined;
+  for (const r of rows) {
+    if (prev && prev.model_id !== r.model_id)
+      versionChanges.push({
+        day: r.day,
+        from: `${prev.model_key} v${prev.model_version}`,
+        to: `${r.model_key} v${r.model_version}`,
+      });
+    prev = r;
+  }
+  return {
+    points: rows.map((r) => ({
+      day: r.day,
+      composite: r.composite_tenths === null ? null : r.composite_tenths / 10,
+      tier: r.tier,
+      coverage: r.coverage,
+      modelKey: r.model_key,
+      modelVersion: r.model_version,
+    })),
+    versionChanges,
+  };
+}
+
+/** Why the score moved between two days: contributions that add up to the change exactly. */
+export async function explainHealth(
+  ctx: Ctx,
+  accountId: string,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<Explanation & { from: Snapshot; to: Snapshot }> {
+  if (from > to) throw new AppError('validation', 'from: must not be after to');
+  const a = await healthOn(ctx, accountId, from);
+  const b = await healthOn(ctx, accountId, to);
+  const side = async (s: Snapshot) => {
+    const versions = await modelVersions(ctx, s.modelKey);
+    const model = versions.find((v) => v.version === s.modelVersion)!;
+    return {
+      def: model.def,
+      modelId: model.key,
+      version: model.version,
+      values: valuesFromScore(s.score),
+    };
+  };
+  return { ...explainChange(await side(a), await side(b)), from: a, to: b };
+}
+
+/** Days from `from` to `to`, inclusive, for backfills. */
+export function daysFrom(from: IsoDate, to: IsoDate): IsoDate[] {
+  const out: IsoDate[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
