@@ -4,6 +4,7 @@ import { makeCtx, SYSTEM } from '../core/context.js';
 import { purgeRawEvents } from '../usage/retention.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
 import { startWalCheckpointer } from '../db/checkpointer.js';
+import { startHealthScoring } from '../health/scoring/schedule.js';
 import { loadDemoIfEmpty, type DemoSummary } from '../demo/service.js';
 import { setupNeeded } from '../identity/setup.js';
 import { buildServer } from '../server/app.js';
@@ -61,8 +62,12 @@ export function registerServe(program: Command): void {
         60 * 60 * 1000,
       );
       purge.unref();
+      const health = startHealthScoring(makeCtx(handle.db, handle.dialect, { actor: SYSTEM }), {
+        onError: (m) => process.stderr.write(`health scoring failed: ${m}\n`),
+      });
       const stop = async () => {
         clearInterval(purge);
+        health.stop();
         await app.close();
         await checkpointer?.stop();
         await handle.destroy();

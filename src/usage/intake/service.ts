@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { inTx, sqliteNative, type Db } from '../../db/database.js';
 import { createAccount } from '../../accounts/account/service.js';
+import { markDirty } from '../../health/dirty.js';
 import type { Checked, EventResult, IntakeEvent } from './model.js';
 import { rollupOf, type Attributed } from './rollup.js';
 import {
@@ -199,7 +200,13 @@ export async function writeSubmitted(
         status: inserted.has(a.key) ? 'accepted' : 'duplicate',
       });
     }
-    if (stored.length > 0) await applyRollups(ctx, st, stored, users);
+    if (stored.length > 0) {
+      await applyRollups(ctx, st, stored, users);
+      // Their health is rescored within minutes (the scoring job drains this queue).
+      const touched = new Set<string>();
+      for (const a of stored) if (a.accountId) touched.add(a.accountId);
+      await markDirty(trx, [...touched], ctx.now());
+    }
     return inOrder(results, order);
   });
 }

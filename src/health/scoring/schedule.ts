@@ -1,0 +1,47 @@
+import type { Ctx } from '../../core/context.js';
+import { dailyRescore, rescoreDirty } from './service.js';
+
+/**
+ * Until the job runner exists (work-process issue), the server keeps health current itself:
+ * every minute it rescores the accounts whose inputs changed, and once a day (checked every
+ * ten minutes) it scores every account. One pass at a time; a failure is reported and the
+ * next tick tries again.
+ */
+export function startHealthScoring(
+  ctx: Ctx,
+  opts: { onError: (message: string) => void; dirtyEveryMs?: number; dailyEveryMs?: number },
+): { stop(): void } {
+  let running = false;
+  const guarded = (fn: () => Promise<unknown>) => () => {
+    if (running) return;
+    running = true;
+    fn()
+      .catch((err: unknown) => opts.onError(err instanceof Error ? err.message : String(err)))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const dirty = setInterval(
+    guarded(() => rescoreDirty(ctx)),
+    opts.dirtyEveryMs ?? 60_000,
+  );
+  const daily = setInterval(
+    guarded(() => dailyRescore(ctx)),
+    opts.dailyEveryMs ?? 600_000,
+  );
+  dirty.unref();
+  daily.unref();
+  // The first daily pass soon after start, so a fresh install has scores.
+  const first = setTimeout(
+    guarded(() => dailyRescore(ctx)),
+    5_000,
+  );
+  first.unref();
+  return {
+    stop() {
+      clearInterval(dirty);
+      clearInterval(daily);
+      clearTimeout(first);
+    },
+  };
+}
