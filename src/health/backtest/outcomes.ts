@@ -141,3 +141,12 @@ function oldEndDate(changes: string): IsoDate | null {
     ? before
     : null;
 }
+
+/** The first day with product usage recorded, or null when there is none. */
+export async function firstUsageDay(db: Executor): Promise<IsoDate | null> {
+  const row = await db
+    .selectFrom('usage_daily_user')
+    .select((e) => e.fn.min<string>('day').as('day'))
+    .executeTakeFirst();
+  return row?.day ?? null;
+}

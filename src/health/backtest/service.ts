@@ -15,7 +15,7 @@ import {
   DEFAULT_MODEL_KEY,
   type ModelVersion,
 } from '../models/service.js';
-import { findOutcomes, matchedAsOfDates } from './outcomes.js';
+import { findOutcomes, firstUsageDay, matchedAsOfDates } from './outcomes.js';
 import { buildReport, type BacktestReport, type Sample } from './report.js';
 
 /**
@@ -43,6 +43,14 @@ export interface Backtest {
   report: BacktestReport;
 }
 
+/**
+ * Measures the backtest treats as missing. Days to renewal is fixed by how outcomes are
+ * sampled, not by the account's health: a renewal is scored exactly the horizon before its
+ * term end, a churn at the horizon before whenever it left. Left in, it "predicts" churn
+ * almost perfectly from the sampling alone (held-out AUC 0.99 on the demo at 60 days).
+ */
+export const ANCHORED = { 'commercial.days_to_renewal': null } as const;
+
 function checkDate(field: string, v: IsoDate | undefined): void {
   if (v !== undefined && !isIsoDate(v)) throw invalid(field, 'expected a date YYYY-MM-DD');
 }
@@ -64,7 +72,12 @@ export async function runBacktest(ctx: Ctx, params: BacktestParams = {}): Promis
   checkDate('trainUntil', params.trainUntil);
   const today = toIsoDate(ctx.now());
   const to = params.to ?? today;
-  const from = params.from ?? addDays(to, -3 * 365);
+  // By default from where usage is recorded plus the horizon: an outcome scored before any
+  // usage existed tests a different model (one without its usage measures).
+  const usageFrom = await firstUsageDay(ctx.db);
+  const from =
+    params.from ??
+    [addDays(to, -3 * 365), usageFrom ? addDays(usageFrom, horizon) : ''].sort().pop()!;
   if (from > to) throw invalid('from', 'must not be after to');
   const model = params.modelKey
     ? await getModelVersion(ctx, params.modelKey, params.version)
@@ -79,7 +92,8 @@ export async function runBacktest(ctx: Ctx, params: BacktestParams = {}): Promis
     matched.map((o) => ({ accountId: o.accountId, asOf: o.asOf })),
   );
   const samples: Sample[] = matched.map((o) => {
-    const v = values.get(`${o.accountId}|${o.asOf}`);
+    const raw = values.get(`${o.accountId}|${o.asOf}`);
+    const v = raw ? { ...raw, ...ANCHORED } : undefined;
     const s = v ? scoreWith(model.def, v) : null;
     const measureScores: Partial<Record<MeasureId, number | null>> = {};
     for (const m of s?.measures ?? []) measureScores[m.measure] = m.score;
