@@ -10,6 +10,7 @@ import { registerUsers } from './users.js';
 import { registerKeys } from './keys.js';
 import { registerAudit } from './audit.js';
 import { registerIngest } from './ingest.js';
+import { registerHealth } from './health.js';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     registerKeys,
     registerAudit,
     registerIngest,
+    registerHealth,
   ]) {
     register(program);
   }

@@ -11,6 +11,7 @@ import { storeDigest } from '../testing/digest.js';
 import { createUser } from './service.js';
 import { createKey, KEY_SCOPES } from './keys.js';
 import { ROLES } from './model.js';
+import { THREE_PILLARS } from '../health/model/presets.js';
 
 const PASSWORD = 'matrix-test-passphrase-9';
 /** Whose account is acted on, seen from the caller. */
@@ -158,6 +159,15 @@ for (const dialect of testDialects()) {
         payload: { segments: ['enterprise', 'mid_market', 'smb', `seg_${++n}`] },
       }),
       'import read': async () => ({ method: 'GET', url: '/api/v1/imports' }),
+      'health_model read': async () => ({ method: 'GET', url: '/api/v1/health/models' }),
+      'health_model write': async () => ({
+        method: 'POST',
+        url: '/api/v1/health/models',
+        payload: {
+          definition: { ...THREE_PILLARS, key: `model-${++n}`, name: `Model ${n}` },
+          activate: false,
+        },
+      }),
       'import write': async () => ({
         method: 'POST',
         url: '/api/v1/imports?kind=accounts',

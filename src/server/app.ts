@@ -25,6 +25,7 @@ import type { SessionPolicy } from '../identity/sessions.js';
 import type { ThrottlePolicy } from '../identity/login.js';
 import { auditRoutes } from '../audit/routes.js';
 import { supportRoutes } from '../support/routes.js';
+import { healthRoutes } from '../health/routes.js';
 import { usageReadRoutes } from '../usage/read-routes.js';
 import { ingestRoutes } from '../usage/routes.js';
 import { intakeAdminRoutes } from '../usage/admin-routes.js';
@@ -157,6 +158,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(importRoutes, { uploadLimitBytes: opts.config.importUploadLimitBytes });
   await app.register(exportRoutes);
   await app.register(supportRoutes);
+  await app.register(healthRoutes);
   await app.register(usageReadRoutes);
   await app.register(ingestRoutes);
   await app.register(intakeAdminRoutes);

@@ -133,9 +133,23 @@ export async function saveModel(
     const versions = await store.versionsOf(trx, def.key);
     const latest = versions[0];
     const definition = JSON.stringify(def);
-    if (latest && latest.definition === definition && opts.activate !== true)
-      return { model: toModelVersion(latest), created: false };
     const at = ctx.now().toISOString();
+    if (latest && latest.definition === definition) {
+      // Unchanged: no new version; asking to activate only switches the key on.
+      if (opts.activate === true && latest.archived_at !== null) {
+        await store.setArchived(trx, def.key, null);
+        await recordAudit(ctx, trx, {
+          entity: 'health_model',
+          entityId: latest.id,
+          action: 'activate',
+          before: { active: false },
+          after: { active: true },
+        });
+        await rescoreAll(trx, at);
+        return { model: { ...toModelVersion(latest), active: true }, created: false };
+      }
+      return { model: toModelVersion(latest), created: false };
+    }
     const active = opts.activate ?? (latest ? latest.archived_at === null : true);
     const row: store.ModelRow = {
       id: newId('hmd', ctx.now().getTime()),

@@ -1,18 +1,14 @@
 import { assertReadable, type Ctx } from '../../core/context.js';
-import { AppError } from '../../core/errors.js';
-import { addDays, type IsoDate } from '../../core/clock.js';
+import { AppError, invalid } from '../../core/errors.js';
+import { recordAudit } from '../../audit/record.js';
+import { addDays, isIsoDate, toIsoDate, type IsoDate } from '../../core/clock.js';
 import { inTx } from '../../db/database.js';
-import { explainChange, type Explanation } from '../model/drivers.js';
+import { explainChange, type Explanation, type Side } from '../model/drivers.js';
 import { pickModel } from '../model/pick.js';
 import { scoreWith, type HealthScore } from '../model/score.js';
 import { measuresAt } from '../measures/service.js';
 import { MEASURE_IDS, type MeasureId, type MeasureValues } from '../measures/registry.js';
-import {
-  activeModels,
-  getModelVersion,
-  modelVersions,
-  type ModelVersion,
-} from '../models/service.js';
+import { activeModels, getModelVersion, type ModelVersion } from '../models/service.js';
 import * as store from './store.js';
 
 /**
@@ -57,6 +53,11 @@ function valuesOf(detail: string): MeasureValues {
   return out;
 }
 
+const NO_VALUES: MeasureValues = Object.fromEntries(MEASURE_IDS.map((id) => [id, null])) as Record<
+  MeasureId,
+  number | null
+>;
+
 function valuesFromScore(score: HealthScore): MeasureValues {
   const out = {} as Record<MeasureId, number | null>;
   for (const id of MEASURE_IDS) out[id] = null;
@@ -64,50 +65,94 @@ function valuesFromScore(score: HealthScore): MeasureValues {
   return out;
 }
 
+/** Refuse days after today: a score may only use what has happened. */
+function checkScorableDay(ctx: Ctx, day: IsoDate): void {
+  if (!isIsoDate(day)) throw invalid('day', 'expected a date YYYY-MM-DD');
+  if (day > toIsoDate(ctx.now())) throw invalid('day', `${day} is in the future`);
+}
+
 /**
- * Score accounts as of a day (all live ones when ids are omitted) and store the snapshots.
+ * Score accounts as of a day (all live ones when ids are omitted), without storing.
  * Measures use only records dated by the end of that day, so a past day can be backfilled.
  */
+async function computeSnapshots(
+  ctx: Ctx,
+  day: IsoDate,
+  accountIds?: readonly string[],
+): Promise<store.SnapshotRow[]> {
+  ctx.can('read', 'account');
+  checkScorableDay(ctx, day);
+  const models = await activeModels(ctx);
+  if (models.length === 0) throw new AppError('conflict', 'no active health model');
+  const accounts = await store.accountsToScore(ctx.db, day, accountIds);
+  if (accounts.length === 0) return [];
+  const at = ctx.now().toISOString();
+  // All accounts: one set of aggregates over everything; given ids: only theirs.
+  const values = await measuresAt(ctx, day, accountIds ? accounts.map((a) => a.id) : undefined);
+  const rows: store.SnapshotRow[] = [];
+  for (const a of accounts) {
+    const model = pickModel(models, a);
+    const v = values.get(a.id);
+    if (!model || !v) continue;
+    const s = scoreWith(model.def, v);
+    rows.push({
+      account_id: a.id,
+      day,
+      model_id: model.id,
+      model_key: model.key,
+      model_version: model.version,
+      composite_tenths: s.compositeTenths,
+      tier: s.tier,
+      coverage: s.coverage,
+      detail: detailOf(model, v),
+      computed_at: at,
+    });
+  }
+  return rows;
+}
+
+/** Score and store one day's snapshots (bookkeeping: the caller audits a run). */
 export async function scoreDay(
   ctx: Ctx,
   day: IsoDate,
   accountIds?: readonly string[],
-  onProgress?: (done: number, total: number) => void,
 ): Promise<ScoreRun> {
-  ctx.can('read', 'account');
-  const models = await activeModels(ctx);
-  if (models.length === 0) throw new AppError('conflict', 'no active health model');
-  const accounts = await store.accountsToScore(ctx.db, day, accountIds);
+  const rows = await computeSnapshots(ctx, day, accountIds);
   const byTier: Record<string, number> = {};
-  const at = ctx.now().toISOString();
-  // All accounts: one set of aggregates over everything; given ids: only theirs.
-  const values = await measuresAt(ctx, day, accountIds ? accounts.map((a) => a.id) : undefined);
-  for (let i = 0; i < accounts.length; i += CHUNK) {
-    const rows: store.SnapshotRow[] = [];
-    for (const a of accounts.slice(i, i + CHUNK)) {
-      const model = pickModel(models, a);
-      const v = values.get(a.id);
-      if (!model || !v) continue;
-      const s = scoreWith(model.def, v);
-      const tier = s.tier ?? 'none';
-      byTier[tier] = (byTier[tier] ?? 0) + 1;
-      rows.push({
-        account_id: a.id,
-        day,
-        model_id: model.id,
-        model_key: model.key,
-        model_version: model.version,
-        composite_tenths: s.compositeTenths,
-        tier: s.tier,
-        coverage: s.coverage,
-        detail: detailOf(model, v),
-        computed_at: at,
-      });
-    }
-    await inTx(ctx.db, (trx) => store.upsertSnapshots(trx, rows));
-    onProgress?.(Math.min(accounts.length, i + CHUNK), accounts.length);
+  for (const r of rows) byTier[r.tier ?? 'none'] = (byTier[r.tier ?? 'none'] ?? 0) + 1;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK);
+    await inTx(ctx.db, (trx) => store.upsertSnapshots(trx, part));
   }
-  return { day, scored: Object.values(byTier).reduce((a, b) => a + b, 0), byTier };
+  return { day, scored: rows.length, byTier };
+}
+
+/** Score a range of days (a backfill, or one day), with progress and one audit entry. */
+export async function scoreDays(
+  ctx: Ctx,
+  from: IsoDate,
+  to: IsoDate,
+  onProgress?: (done: number, total: number, day: IsoDate) => void,
+): Promise<{ days: ScoreRun[]; scored: number }> {
+  ctx.can('write', 'health_model');
+  checkScorableDay(ctx, from);
+  checkScorableDay(ctx, to);
+  if (from > to) throw invalid('from', 'must not be after to');
+  const list = daysFrom(from, to);
+  if (list.length > 3660) throw invalid('from', 'at most ten years at a time');
+  const days: ScoreRun[] = [];
+  for (const [i, day] of list.entries()) {
+    days.push(await scoreDay(ctx, day));
+    onProgress?.(i + 1, list.length, day);
+  }
+  const scored = days.reduce((s, d) => s + d.scored, 0);
+  await recordAudit(ctx, ctx.db, {
+    entity: 'health_score_run',
+    entityId: from === to ? from : `${from}..${to}`,
+    action: 'score',
+    changes: { days: [null, list.length], snapshots: [null, scored] },
+  });
+  return { days, scored };
 }
 
 /** Rescore the accounts whose inputs changed (events, imports, manual measures), today. */
@@ -129,7 +174,7 @@ export async function dailyRescore(ctx: Ctx): Promise<boolean> {
   const today = ctx.now().toISOString().slice(0, 10);
   const live = await store.accountsToScore(ctx.db, today);
   if ((await store.countSnapshotsOn(ctx.db, today)) >= live.length) return false;
-  await scoreDay(ctx, today);
+  await scoreDays(ctx, today, today);
   return true;
 }
 
@@ -145,17 +190,17 @@ async function toSnapshot(ctx: Ctx, row: store.SnapshotRow): Promise<Snapshot> {
   };
 }
 
-/** An account's health on a day (its snapshot, scored now if the day has none yet). */
+/**
+ * An account's health on a day: its snapshot, or when the day has none yet a score computed
+ * now (not stored: reading never writes). Not found when the account had no score that day.
+ */
 export async function healthOn(ctx: Ctx, accountId: string, day: IsoDate): Promise<Snapshot> {
-  const rows = await store.accountsToScore(ctx.db, day, [accountId]);
   assertReadable(ctx, 'account', 'account', accountId);
-  let row = await store.snapshotAtOrBefore(ctx.db, accountId, day);
-  if ((!row || row.day !== day) && rows.length > 0) {
-    await scoreDay(ctx, day, [accountId]);
-    row = await store.snapshotAtOrBefore(ctx.db, accountId, day);
-  }
-  if (!row) throw new AppError('not_found', `account ${accountId} has no health score on ${day}`);
-  return toSnapshot(ctx, row);
+  const stored = await store.snapshotAtOrBefore(ctx.db, accountId, day);
+  if (stored?.day === day) return toSnapshot(ctx, stored);
+  const [fresh] = await computeSnapshots(ctx, day, [accountId]);
+  if (fresh) return toSnapshot(ctx, fresh);
+  throw new AppError('not_found', `account ${accountId} has no health score on ${day}`);
 }
 
 export interface TrendPoint {
@@ -207,20 +252,25 @@ export async function explainHealth(
   from: IsoDate,
   to: IsoDate,
 ): Promise<Explanation & { from: Snapshot; to: Snapshot }> {
-  if (from > to) throw new AppError('validation', 'from: must not be after to');
-  const a = await healthOn(ctx, accountId, from);
+  if (from > to) throw invalid('from', 'must not be after to');
   const b = await healthOn(ctx, accountId, to);
-  const side = async (s: Snapshot) => {
-    const versions = await modelVersions(ctx, s.modelKey);
-    const model = versions.find((v) => v.version === s.modelVersion)!;
+  const sideOf = async (snap: Snapshot): Promise<Side> => {
+    const model = await getModelVersion(ctx, snap.modelKey, snap.modelVersion);
     return {
       def: model.def,
       modelId: model.key,
       version: model.version,
-      values: valuesFromScore(s.score),
+      values: valuesFromScore(snap.score),
     };
   };
-  return { ...explainChange(await side(a), await side(b)), from: a, to: b };
+  const toSide = await sideOf(b);
+  // An account too young for `from` starts from no score (counted as 0).
+  const a = await healthOn(ctx, accountId, from).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'not_found')
+      return { ...b, day: from, score: scoreWith(toSide.def, NO_VALUES) };
+    throw err;
+  });
+  return { ...explainChange(await sideOf(a), toSide), from: a, to: b };
 }
 
 /** Days from `from` to `to`, inclusive, for backfills. */
