@@ -30,6 +30,7 @@ import {
   type HealthDriversView,
 } from '../health/schemas.js';
 import { printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
+import { registerBacktestVerbs } from './health-backtest.js';
 
 const out = (s: string) => void process.stdout.write(s);
 /** CLI option names of the API's fields, so errors name what the user typed. */
@@ -292,6 +293,7 @@ export const registerHealth: RegisterVerb = (program) => {
   const health = program
     .command('health')
     .description('health scores: score days, explain a change, trends, and the models behind them');
+  registerBacktestVerbs(health, program);
   health
     .command('score')
     .description('score every live account on a day (default today) or on each day of a range')

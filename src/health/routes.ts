@@ -11,6 +11,7 @@ import { listManualMeasures, recordManualMeasure } from './measures/manual.js';
 import { ManualMeasureList, ManualMeasureOut } from './measures/schemas.js';
 import * as models from './models/service.js';
 import * as scoring from './scoring/service.js';
+import { backtestRoutes } from './backtest/routes.js';
 import {
   AccountHealthOut,
   AccountManualMeasureBody,
@@ -52,6 +53,7 @@ const today = (now: Date) => toIsoDate(now);
 
 /** Health (C1–C2): measures, versioned models, scoring runs and each account's score. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  await app.register(backtestRoutes);
   // Encapsulated in this plugin: model files may be posted as YAML (text/plain is built in).
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),

@@ -7,6 +7,9 @@ import { scoreWith } from '../model/score.js';
 import { valuesOf } from '../model/testing.js';
 import { getModelVersion } from '../models/service.js';
 import { adoptFittedWeights, getBacktest, runBacktest, withFittedWeights } from './service.js';
+import { loadConfig } from '../../core/config.js';
+import { testKey, testServer } from '../../testing/server.js';
+import { riskReport } from '../scoring/risk.js';
 
 const TODAY = '2026-11-20T12:00:00.000Z';
 
@@ -62,6 +65,66 @@ for (const dialect of testDialects()) {
       }
       // Adopting twice gives the same definition: no new version.
       expect((await adoptFittedWeights(ctx, bt.id)).created).toBe(false);
+    });
+
+    it('over HTTP: runs, lists, reads and adopts; refuses bad input and read keys', async () => {
+      const app = await testServer({
+        handle: db,
+        config: loadConfig({}),
+        now: () => new Date(TODAY),
+      });
+      try {
+        const bad = await app.inject({
+          method: 'POST',
+          url: '/api/v1/health/backtests',
+          payload: { horizonDays: 0 },
+        });
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json().error.details.issues[0].path).toMatch(/horizonDays/);
+        const ran = await app.inject({
+          method: 'POST',
+          url: '/api/v1/health/backtests',
+          payload: { horizonDays: 60, modelKey: 'five-dimensions' },
+        });
+        expect(ran.statusCode, ran.body).toBe(201);
+        const id = ran.json().id as string;
+        expect(ran.json().model.key).toBe('five-dimensions');
+        const list = await app.inject({ method: 'GET', url: '/api/v1/health/backtests' });
+        expect(list.json().items.map((b: { id: string }) => b.id)).toContain(id);
+        const one = await app.inject({ method: 'GET', url: `/api/v1/health/backtests/${id}` });
+        expect(one.json()).toEqual(ran.json());
+        const reader = await testKey(db, 'read');
+        const refused = await app.inject({
+          method: 'POST',
+          url: `/api/v1/health/backtests/${id}/adopt`,
+          headers: { authorization: `Bearer ${reader}` },
+        });
+        expect(refused.statusCode).toBe(403);
+        const adopted = await app.inject({
+          method: 'POST',
+          url: `/api/v1/health/backtests/${id}/adopt`,
+        });
+        expect(adopted.statusCode, adopted.body).toBe(201);
+        expect(adopted.json()).toMatchObject({ key: 'five-dimensions', version: 2, created: true });
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('the risk report lists accounts below the top tier, worst tier first, with their biggest drag', async () => {
+      const ctx = testCtx(db, TODAY);
+      const { scoreDay } = await import('../scoring/service.js');
+      await scoreDay(ctx, '2026-10-21');
+      await scoreDay(ctx, '2026-11-20');
+      const rows = await riskReport(ctx);
+      expect(rows.length).toBeGreaterThan(10);
+      const tiers = (await getModelVersion(ctx, 'three-pillars')).def.tiers.map((t) => t.name);
+      expect(rows.some((r) => r.tier === tiers[0])).toBe(false);
+      const rank = rows.map((r) => tiers.indexOf(r.tier));
+      expect([...rank].sort((a, b) => b - a)).toEqual(rank);
+      const dragged = rows.filter((r) => r.topDriver);
+      expect(dragged.length).toBeGreaterThan(0);
+      for (const r of dragged) expect(r.topDriver!.points).toBeLessThan(0);
     });
   });
 }

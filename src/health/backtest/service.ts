@@ -119,17 +119,25 @@ export async function runBacktest(ctx: Ctx, params: BacktestParams = {}): Promis
   const id = newId('btr', ctx.now().getTime());
   const createdAt = ctx.now().toISOString();
   const used = { horizonDays: horizon, from, to, trainUntil };
-  await ctx.db
-    .insertInto('health_backtests')
-    .values({
-      id,
-      model_id: model.id,
-      params: JSON.stringify(used),
-      report: JSON.stringify(report),
-      created_at: createdAt,
-      created_by: `${ctx.actor.kind}:${ctx.actor.id}`,
-    })
-    .execute();
+  await inTx(ctx.db, async (trx) => {
+    await trx
+      .insertInto('health_backtests')
+      .values({
+        id,
+        model_id: model.id,
+        params: JSON.stringify(used),
+        report: JSON.stringify(report),
+        created_at: createdAt,
+        created_by: `${ctx.actor.kind}:${ctx.actor.id}`,
+      })
+      .execute();
+    await recordAudit(ctx, trx, {
+      entity: 'health_backtest',
+      entityId: id,
+      action: 'run',
+      after: { model: model.key, version: model.version, ...used, verdict: report.verdict.kind },
+    });
+  });
   return {
     id,
     createdAt,
@@ -155,6 +163,41 @@ export async function getBacktest(ctx: Ctx, id: string): Promise<Backtest> {
     params: JSON.parse(row.params) as Backtest['params'],
     report: JSON.parse(row.report) as BacktestReport,
   };
+}
+
+export interface BacktestSummary {
+  id: string;
+  createdAt: string;
+  model: Backtest['model'];
+  params: Backtest['params'];
+  verdict: BacktestReport['verdict'];
+  auc: number | null;
+  fittedStatus: BacktestReport['fitted']['status'];
+}
+
+/** The latest backtests, newest first. */
+export async function listBacktests(ctx: Ctx, limit = 50): Promise<BacktestSummary[]> {
+  ctx.can('read', 'health_model');
+  const rows = await ctx.db
+    .selectFrom('health_backtests as b')
+    .innerJoin('health_models as m', 'm.id', 'b.model_id')
+    .select(['b.id', 'b.created_at', 'b.params', 'b.report', 'm.key', 'm.version', 'm.name'])
+    .orderBy('b.created_at', 'desc')
+    .orderBy('b.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => {
+    const report = JSON.parse(r.report) as BacktestReport;
+    return {
+      id: r.id,
+      createdAt: r.created_at,
+      model: { key: r.key, version: r.version, name: r.name },
+      params: JSON.parse(r.params) as Backtest['params'],
+      verdict: report.verdict,
+      auc: report.auc?.auc ?? null,
+      fittedStatus: report.fitted.status,
+    };
+  });
 }
 
 /**
