@@ -120,6 +120,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('marked_at', 'text', (c) => c.notNull())
     .execute();
 
+  // The last touch (note, call, meeting, email) per account, for the relationship measures.
+  await db.schema
+    .createIndex('timeline_entries_kind_idx')
+    .on('timeline_entries')
+    .columns(['account_id', 'kind', 'occurred_at'])
+    .execute();
+
   await db.schema
     .createTable('health_backtests')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -132,6 +139,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('timeline_entries_kind_idx').execute();
   for (const t of [
     'health_backtests',
     'health_dirty',
