@@ -1,15 +1,23 @@
 import type { Ctx } from '../../core/context.js';
-import { dailyRescore, rescoreDirty } from './service.js';
+import { backfillOneDay, dailyRescore, rescoreDirty } from './service.js';
 
 /**
  * Until the job runner exists (work-process issue), the server keeps health current itself:
  * every minute it rescores the accounts whose inputs changed, and once a day (checked every
- * ten minutes) it scores every account. One pass at a time; a failure is reported and the
- * next tick tries again.
+ * ten minutes) it scores every account. After start it fills in the last 90 days of history
+ * in the background, one day every few seconds, newest first (a fresh install or the demo
+ * then has trends and drivers). One pass at a time; a failure is reported and the next tick
+ * tries again.
  */
 export function startHealthScoring(
   ctx: Ctx,
-  opts: { onError: (message: string) => void; dirtyEveryMs?: number; dailyEveryMs?: number },
+  opts: {
+    onError: (message: string) => void;
+    dirtyEveryMs?: number;
+    dailyEveryMs?: number;
+    firstAfterMs?: number;
+    backfillEveryMs?: number;
+  },
 ): { stop(): void } {
   let running = false;
   const guarded = (fn: () => Promise<unknown>) => () => {
@@ -34,13 +42,26 @@ export function startHealthScoring(
   // The first daily pass soon after start, so a fresh install has scores.
   const first = setTimeout(
     guarded(() => dailyRescore(ctx)),
-    5_000,
+    opts.firstAfterMs ?? 5_000,
   );
   first.unref();
+  let backfilled = false;
+  const backfill = setInterval(
+    guarded(async () => {
+      if (backfilled) return;
+      if ((await backfillOneDay(ctx)) === null) {
+        backfilled = true;
+        clearInterval(backfill);
+      }
+    }),
+    opts.backfillEveryMs ?? 3_000,
+  );
+  backfill.unref();
   return {
     stop() {
       clearInterval(dirty);
       clearInterval(daily);
+      clearInterval(backfill);
       clearTimeout(first);
     },
   };

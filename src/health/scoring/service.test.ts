@@ -6,7 +6,14 @@ import { createContact } from '../../accounts/contact/service.js';
 import { markDirty } from '../dirty.js';
 import { THREE_PILLARS } from '../model/presets.js';
 import { listModels, saveModel, setModelActive } from '../models/service.js';
-import { explainHealth, healthOn, healthTrend, rescoreDirty, scoreDay } from './service.js';
+import {
+  backfillOneDay,
+  explainHealth,
+  healthOn,
+  healthTrend,
+  rescoreDirty,
+  scoreDay,
+} from './service.js';
 
 for (const dialect of testDialects()) {
   describe(`health scoring on ${dialect}`, () => {
@@ -102,6 +109,23 @@ for (const dialect of testDialects()) {
       await markDirty(db.db, [a.id], ctx.now());
       expect(await rescoreDirty(ctx)).toBe(1);
       expect(await rescoreDirty(ctx)).toBe(0);
+    });
+
+    it('backfills recent history one day at a time, newest first, back to when accounts existed', async () => {
+      const ctx = testCtx(db, '2026-04-01T10:00:00.000Z');
+      await createAccount(ctx, { name: 'Acme' });
+      ctx.setNow('2026-04-05T10:00:00.000Z');
+      await scoreDay(ctx, '2026-04-03');
+      const filled: (string | null)[] = [];
+      for (let i = 0; i < 6; i++) filled.push(await backfillOneDay(ctx, 90));
+      expect(filled).toEqual(['2026-04-04', '2026-04-02', '2026-04-01', null, null, null]);
+      const audits = await db.db
+        .selectFrom('audit_log')
+        .select('entity_id')
+        .where('entity', '=', 'health_score_run')
+        .orderBy('entity_id')
+        .execute();
+      expect(audits.map((a) => a.entity_id)).toEqual(['2026-04-01', '2026-04-02', '2026-04-04']);
     });
 
     it('refuses to switch off the only model that scores every account', async () => {

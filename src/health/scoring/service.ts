@@ -178,6 +178,23 @@ export async function dailyRescore(ctx: Ctx): Promise<boolean> {
   return true;
 }
 
+/**
+ * Fill in the history of a fresh install or import: score the most recent day of the last
+ * `days` that has no snapshot yet. Returns that day, or null when the history is complete.
+ * Called repeatedly by the server in the background, one day at a time.
+ */
+export async function backfillOneDay(ctx: Ctx, days = 90): Promise<IsoDate | null> {
+  const today = toIsoDate(ctx.now());
+  for (let i = 1; i < days; i++) {
+    const day = addDays(today, -i);
+    if ((await store.countSnapshotsOn(ctx.db, day)) > 0) continue;
+    if ((await store.accountsToScore(ctx.db, day)).length === 0) return null;
+    await scoreDays(ctx, day, day);
+    return day;
+  }
+  return null;
+}
+
 async function toSnapshot(ctx: Ctx, row: store.SnapshotRow): Promise<Snapshot> {
   const model = await getModelVersion(ctx, row.model_key, row.model_version);
   return {
