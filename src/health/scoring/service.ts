@@ -9,6 +9,7 @@ import { scoreWith, type HealthScore } from '../model/score.js';
 import { measuresAt } from '../measures/service.js';
 import { MEASURE_IDS, type MeasureId, type MeasureValues } from '../measures/registry.js';
 import { activeModels, getModelVersion, type ModelVersion } from '../models/service.js';
+import { sweepTimeline } from '../dirty.js';
 import * as store from './store.js';
 
 /**
@@ -157,6 +158,7 @@ export async function scoreDays(
 
 /** Rescore the accounts whose inputs changed (events, imports, manual measures), today. */
 export async function rescoreDirty(ctx: Ctx, limit = 2000): Promise<number> {
+  await sweepTimeline(ctx.db, ctx.now());
   const taken = await store.takeDirty(ctx.db, limit);
   if (taken.length === 0) return 0;
   const today = ctx.now().toISOString().slice(0, 10);
