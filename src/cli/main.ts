@@ -11,6 +11,8 @@ import { registerKeys } from './keys.js';
 import { registerAudit } from './audit.js';
 import { registerIngest } from './ingest.js';
 import { registerHealth } from './health.js';
+import { registerHealthAlerts } from './health-alerts.js';
+import { registerHealthReviews } from './health-reviews.js';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
     registerAudit,
     registerIngest,
     registerHealth,
+    registerHealthAlerts,
+    registerHealthReviews,
   ]) {
     register(program);
   }

@@ -444,6 +444,7 @@ export interface HealthReviewsTable {
   reviewed_at: string;
   tier: string | null;
   sentiment: number | null;
+  executive_engagement: number | null;
   notes: string | null;
 }
 

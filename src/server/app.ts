@@ -26,6 +26,8 @@ import type { ThrottlePolicy } from '../identity/login.js';
 import { auditRoutes } from '../audit/routes.js';
 import { supportRoutes } from '../support/routes.js';
 import { healthRoutes } from '../health/routes.js';
+import { healthAlertRoutes } from '../health/alerts/routes.js';
+import { healthReviewRoutes } from '../health/reviews/routes.js';
 import { usageReadRoutes } from '../usage/read-routes.js';
 import { ingestRoutes } from '../usage/routes.js';
 import { intakeAdminRoutes } from '../usage/admin-routes.js';
@@ -159,6 +161,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(exportRoutes);
   await app.register(supportRoutes);
   await app.register(healthRoutes);
+  await app.register(healthAlertRoutes);
+  await app.register(healthReviewRoutes);
   await app.register(usageReadRoutes);
   await app.register(ingestRoutes);
   await app.register(intakeAdminRoutes);

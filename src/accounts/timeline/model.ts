@@ -15,6 +15,7 @@ export const SYSTEM_KINDS = [
   'contact_left',
   'imported',
   'health_changed',
+  'health_review',
   'alert',
   'task_done',
   'email_sent',

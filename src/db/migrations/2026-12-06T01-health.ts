@@ -105,6 +105,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reviewed_at', 'text', (c) => c.notNull())
     .addColumn('tier', 'text')
     .addColumn('sentiment', 'integer')
+    .addColumn('executive_engagement', 'integer')
     .addColumn('notes', 'text')
     .execute();
   await db.schema

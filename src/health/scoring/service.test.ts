@@ -97,7 +97,7 @@ for (const dialect of testDialects()) {
       expect(saved.model.version).toBe(2);
       // Saving the same definition again is not a new version.
       expect((await saveModel(ctx, changed)).created).toBe(false);
-      expect(await rescoreDirty(ctx)).toBe(1);
+      expect(await rescoreDirty(ctx)).toEqual([a.id]);
       const why = await explainHealth(ctx, a.id, '2026-04-01', '2026-04-02');
       expect(why.drivers.reduce((s, d) => s + d.contributionTenths, 0)).toBe(why.changeTenths);
       const version = why.drivers.find((d) => d.kind === 'model_version');
@@ -107,8 +107,8 @@ for (const dialect of testDialects()) {
         { day: '2026-04-02', from: 'three-pillars v1', to: 'three-pillars v2' },
       ]);
       await markDirty(db.db, [a.id], ctx.now());
-      expect(await rescoreDirty(ctx)).toBe(1);
-      expect(await rescoreDirty(ctx)).toBe(0);
+      expect(await rescoreDirty(ctx)).toEqual([a.id]);
+      expect(await rescoreDirty(ctx)).toEqual([]);
     });
 
     it('backfills recent history one day at a time, newest first, back to when accounts existed', async () => {

@@ -156,11 +156,11 @@ export async function scoreDays(
   return { days, scored };
 }
 
-/** Rescore the accounts whose inputs changed (events, imports, manual measures), today. */
-export async function rescoreDirty(ctx: Ctx, limit = 2000): Promise<number> {
+/** Rescore the accounts whose inputs changed (events, imports, manual measures), today; their ids. */
+export async function rescoreDirty(ctx: Ctx, limit = 2000): Promise<string[]> {
   await sweepTimeline(ctx.db, ctx.now());
   const taken = await store.takeDirty(ctx.db, limit);
-  if (taken.length === 0) return 0;
+  if (taken.length === 0) return [];
   const today = ctx.now().toISOString().slice(0, 10);
   await scoreDay(
     ctx,
@@ -168,7 +168,7 @@ export async function rescoreDirty(ctx: Ctx, limit = 2000): Promise<number> {
     taken.map((t) => t.account_id),
   );
   await store.clearDirty(ctx.db, taken);
-  return taken.length;
+  return taken.map((t) => t.account_id);
 }
 
 /** The daily full rescore, once per day: true when it ran. */
