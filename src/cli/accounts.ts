@@ -2,13 +2,11 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { formatMinor } from '../core/money.js';
 import { AppError } from '../core/errors.js';
-import { listAccounts, getAccount } from '../accounts/account/service.js';
+import { findAccountByRef, listAccounts } from '../accounts/account/service.js';
 import { AccountListQuery, ACCOUNT_SORTS } from '../accounts/account/schemas.js';
-import * as accountStore from '../accounts/account/store.js';
 import { listContacts } from '../accounts/contact/service.js';
 import { listSubscriptions } from '../accounts/subscription/service.js';
 import { listTimeline } from '../accounts/timeline/service.js';
-import type { Ctx } from '../core/context.js';
 import { listUsers } from '../identity/service.js';
 import { printJson, printTable, withCtx } from './shared.js';
 
@@ -43,15 +41,6 @@ function parseListOpts(o: ListOpts) {
     throw new AppError('validation', `--${String(i.path[0] ?? 'option')}: ${i.message}`);
   }
   return r.data;
-}
-
-async function resolveAccount(ctx: Ctx, ref: string) {
-  const row =
-    (await accountStore.getAccount(ctx.db, ref)) ??
-    (await accountStore.findByExternalId(ctx.db, 'crm_id', ref)) ??
-    (await accountStore.findByExternalId(ctx.db, 'billing_id', ref));
-  if (!row) throw new AppError('not_found', `no account with id, CRM id or billing id ${ref}`);
-  return getAccount(ctx, row.id);
 }
 
 const money = (minor: number, currency: string) => `${formatMinor(minor, currency)} ${currency}`;
@@ -100,7 +89,7 @@ export function registerAccounts(program: Command): void {
     .action(async (ref: string, o: { json?: boolean }) => {
       z.string().min(1).parse(ref);
       await withCtx(async (ctx) => {
-        const account = await resolveAccount(ctx, ref);
+        const account = await findAccountByRef(ctx, ref);
         const contacts = (
           await listContacts(ctx, { accountId: account.id, limit: 500, includeLeft: true })
         ).items;

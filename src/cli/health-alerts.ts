@@ -1,37 +1,16 @@
 import type { Command } from 'commander';
-import type { z } from 'zod';
 import { toIsoDate } from '../core/clock.js';
-import type { Ctx } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import * as accountStore from '../accounts/account/store.js';
+import { findAccountByRef } from '../accounts/account/service.js';
 import { csvLine } from '../accounts/export/format.js';
 import { AlertListQuery, EvaluateBody, ResolveBody, SnoozeBody } from '../health/alerts/schemas.js';
 import * as alerts from '../health/alerts/service.js';
-import { printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
+import { parseOptions, printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
 
 const out = (s: string) => void process.stdout.write(s);
 /** CLI option names of the API's fields, so errors name what the user typed. */
 const OPTION: Record<string, string> = { day: '--date' };
 const PAGE = 500;
-
-function parseOpts<T extends z.ZodType>(schema: T, raw: Record<string, unknown>): z.output<T> {
-  const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
-  const r = schema.safeParse(clean);
-  if (r.success) return r.data;
-  const i = r.error.issues[0]!;
-  const key = String(i.path[0] ?? '');
-  throw new AppError('validation', `${OPTION[key] ?? `--${key}`}: ${i.message}`);
-}
-
-/** Tenure id, CRM id or billing id, as `tenure accounts show` takes them. */
-async function accountIdOf(ctx: Ctx, ref: string): Promise<string> {
-  const row =
-    (await accountStore.getAccount(ctx.db, ref)) ??
-    (await accountStore.findByExternalId(ctx.db, 'crm_id', ref)) ??
-    (await accountStore.findByExternalId(ctx.db, 'billing_id', ref));
-  if (!row) throw new AppError('not_found', `no account with id, CRM id or billing id ${ref}`);
-  return row.id;
-}
 
 interface ListOpts {
   status?: string;
@@ -62,15 +41,19 @@ async function listVerb(o: ListOpts): Promise<void> {
   const max = o.limit === undefined ? Infinity : Number(o.limit);
   if (!(Number.isInteger(max) || max === Infinity) || max < 1)
     throw new AppError('validation', `--limit: expected a positive whole number, got "${o.limit}"`);
-  const q = parseOpts(AlertListQuery, {
-    status: o.status,
-    kind: o.kind,
-    severity: o.severity,
-    owner: ownerOption(o),
-    limit: Math.min(PAGE, max),
-  });
+  const q = parseOptions(
+    AlertListQuery,
+    {
+      status: o.status,
+      kind: o.kind,
+      severity: o.severity,
+      owner: ownerOption(o),
+      limit: Math.min(PAGE, max),
+    },
+    OPTION,
+  );
   await withCtx(async (ctx) => {
-    const accountId = o.account ? await accountIdOf(ctx, o.account) : undefined;
+    const accountId = o.account ? (await findAccountByRef(ctx, o.account)).id : undefined;
     const items: alerts.Alert[] = [];
     let cursor: string | undefined;
     do {
@@ -122,7 +105,7 @@ async function listVerb(o: ListOpts): Promise<void> {
 const jsonOf = (cmd: Command) => cmd.optsWithGlobals<{ json?: boolean }>().json === true;
 
 async function evaluateVerb(o: { date?: string }, cmd: Command) {
-  const v = parseOpts(EvaluateBody, { day: o.date });
+  const v = parseOptions(EvaluateBody, { day: o.date }, OPTION);
   await withCtx(async (ctx) => {
     const run = await alerts.evaluateAlerts(ctx, v.day ?? toIsoDate(ctx.now()));
     if (jsonOf(cmd)) return printJson(run);
@@ -162,7 +145,7 @@ function registerActions(cmd: Command): void {
     .requiredOption('--until <when>', 'YYYY-MM-DD or an ISO instant, at most 366 days ahead')
     .option('--json', 'print the alert as JSON')
     .action(async (id: string, o: { until: string }, c: Command) => {
-      const v = parseOpts(SnoozeBody, { until: o.until });
+      const v = parseOptions(SnoozeBody, { until: o.until }, OPTION);
       await withCtx(async (ctx) => done(await alerts.snoozeAlert(ctx, id, v.until), jsonOf(c)));
     });
   cmd
@@ -172,7 +155,7 @@ function registerActions(cmd: Command): void {
     .option('--note <text>', 'what was done; kept on the timeline')
     .option('--json', 'print the alert as JSON')
     .action(async (id: string, o: { note?: string }, c: Command) => {
-      const v = parseOpts(ResolveBody, { note: o.note });
+      const v = parseOptions(ResolveBody, { note: o.note }, OPTION);
       await withCtx(async (ctx) => done(await alerts.resolveAlert(ctx, id, v.note), jsonOf(c)));
     });
 }

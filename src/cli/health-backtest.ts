@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { AppError } from '../core/errors.js';
 import { formatMinor } from '../core/money.js';
 import { csvLine } from '../accounts/export/format.js';
 import { MEASURES } from '../health/measures/registry.js';
 import { BacktestCreate } from '../health/backtest/schemas.js';
 import * as backtests from '../health/backtest/service.js';
 import { riskReport } from '../health/scoring/risk.js';
-import { printJson, printTable, withCtx } from './shared.js';
+import { parseOptions, printJson, printTable, withCtx } from './shared.js';
 
 /** `tenure health backtest …` and `tenure risk`: thin verbs over the backtest and risk services. */
 
@@ -112,24 +111,18 @@ export function registerBacktestVerbs(health: Command, program: Command): void {
         trainUntil?: string;
         json?: boolean;
       }) => {
-        const parsed = BacktestCreate.safeParse(
-          Object.fromEntries(
-            Object.entries({
-              modelKey: o.model,
-              version: o.modelVersion === undefined ? undefined : Number(o.modelVersion),
-              horizonDays: Number(o.horizon),
-              from: o.from,
-              to: o.to,
-              trainUntil: o.trainUntil,
-            }).filter(([, v]) => v !== undefined),
-          ),
+        const params = parseOptions(
+          BacktestCreate,
+          {
+            modelKey: o.model,
+            version: o.modelVersion === undefined ? undefined : Number(o.modelVersion),
+            horizonDays: Number(o.horizon),
+            from: o.from,
+            to: o.to,
+            trainUntil: o.trainUntil,
+          },
+          OPTION,
         );
-        if (!parsed.success) {
-          const i = parsed.error.issues[0]!;
-          const key = String(i.path[0] ?? '');
-          throw new AppError('validation', `${OPTION[key] ?? `--${key}`}: ${i.message}`);
-        }
-        const params = parsed.data;
         await withCtx(async (ctx) => {
           const result = await backtests.runBacktest(ctx, params);
           if (o.json) printJson(result);

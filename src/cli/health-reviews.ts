@@ -3,8 +3,7 @@ import { toIsoDate } from '../core/clock.js';
 import { makeCtx, type Ctx } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { formatMinor } from '../core/money.js';
-import { getAccount } from '../accounts/account/service.js';
-import * as accountStore from '../accounts/account/store.js';
+import { findAccountByRef } from '../accounts/account/service.js';
 import { csvLine } from '../accounts/export/format.js';
 import { listUsers, resolveUserRef } from '../identity/service.js';
 import type { QueueStatus, ReviewQueueItem } from '../health/reviews/schemas.js';
@@ -15,16 +14,6 @@ const out = (s: string) => void process.stdout.write(s);
 const PAGE = 500;
 
 const CADENCE_TEXT = { weekly: 'weekly', every_two_weeks: 'every 2 weeks', monthly: 'monthly' };
-
-/** The same lookup as `tenure accounts show`: Tenure id, CRM id or billing id. */
-async function resolveAccount(ctx: Ctx, ref: string) {
-  const row =
-    (await accountStore.getAccount(ctx.db, ref)) ??
-    (await accountStore.findByExternalId(ctx.db, 'crm_id', ref)) ??
-    (await accountStore.findByExternalId(ctx.db, 'billing_id', ref));
-  if (!row) throw new AppError('not_found', `no account with id, CRM id or billing id ${ref}`);
-  return getAccount(ctx, row.id);
-}
 
 /**
  * The CLI acts as the operator, who owns no accounts: --as names whose "me" and "team" the
@@ -148,7 +137,7 @@ async function reviewVerb(ref: string, o: ReviewOpts): Promise<void> {
     throw new AppError('validation', '--sentiment: required, a whole number from 1 to 10');
   const executiveEngagement = rating('--exec-engagement', o.execEngagement);
   await withCtx(async (ctx) => {
-    const account = await resolveAccount(ctx, ref);
+    const account = await findAccountByRef(ctx, ref);
     const r = await recordReview(ctx, {
       accountId: account.id,
       sentiment,

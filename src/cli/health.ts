@@ -2,12 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type { z } from 'zod';
 import { toIsoDate, type IsoDate } from '../core/clock.js';
-import type { Ctx } from '../core/context.js';
 import { AppError, isAppError } from '../core/errors.js';
-import { getAccount } from '../accounts/account/service.js';
-import * as accountStore from '../accounts/account/store.js';
+import { findAccountByRef } from '../accounts/account/service.js';
 import { csvLine } from '../accounts/export/format.js';
 import type { ModelIssue } from '../health/model/definition.js';
 import { modelFromText, modelToText, type ModelFormat } from '../health/model/file.js';
@@ -29,21 +26,12 @@ import {
   trendView,
   type HealthDriversView,
 } from '../health/schemas.js';
-import { printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
+import { parseOptions, printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
 import { registerBacktestVerbs } from './health-backtest.js';
 
 const out = (s: string) => void process.stdout.write(s);
 /** CLI option names of the API's fields, so errors name what the user typed. */
 const OPTION: Record<string, string> = { day: '--date', from: '--from', to: '--to' };
-
-function parseOpts<T extends z.ZodType>(schema: T, raw: Record<string, unknown>): z.output<T> {
-  const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
-  const r = schema.safeParse(clean);
-  if (r.success) return r.data;
-  const i = r.error.issues[0]!;
-  const key = String(i.path[0] ?? '');
-  throw new AppError('validation', `${OPTION[key] ?? `--${key}`}: ${i.message}`);
-}
 
 function formatOf(value: string | undefined, file?: string): ModelFormat | undefined {
   if (value !== undefined) {
@@ -54,16 +42,6 @@ function formatOf(value: string | undefined, file?: string): ModelFormat | undef
   if (ext === '.json') return 'json';
   if (ext === '.yaml' || ext === '.yml') return 'yaml';
   return undefined;
-}
-
-/** The same lookup as `tenure accounts show`: Tenure id, CRM id or billing id. */
-async function resolveAccount(ctx: Ctx, ref: string) {
-  const row =
-    (await accountStore.getAccount(ctx.db, ref)) ??
-    (await accountStore.findByExternalId(ctx.db, 'crm_id', ref)) ??
-    (await accountStore.findByExternalId(ctx.db, 'billing_id', ref));
-  if (!row) throw new AppError('not_found', `no account with id, CRM id or billing id ${ref}`);
-  return getAccount(ctx, row.id);
 }
 
 /** A progress bar over days on stderr when it is a terminal; stdout stays clean for --json. */
@@ -139,7 +117,7 @@ const tiersText = (byTier: Record<string, number>) =>
     .join(' · ');
 
 async function scoreVerb(o: { date?: string; from?: string; to?: string; json?: boolean }) {
-  const v = parseOpts(ScoreRunBody, { day: o.date, from: o.from, to: o.to });
+  const v = parseOptions(ScoreRunBody, { day: o.date, from: o.from, to: o.to }, OPTION);
   await withCtx(async (ctx) => {
     const range = scoreRange(v, toIsoDate(ctx.now()), '--', 'date');
     const days = scoring.daysFrom(range.from, range.to);
@@ -313,9 +291,9 @@ export const registerHealth: RegisterVerb = (program) => {
     .option('--date <date>', 'YYYY-MM-DD (default today)')
     .option('--json', 'print JSON')
     .action(async (ref: string, o: { date?: string; json?: boolean }) => {
-      const q = parseOpts(HealthDayQuery, { day: o.date });
+      const q = parseOptions(HealthDayQuery, { day: o.date }, OPTION);
       await withCtx(async (ctx) => {
-        const account = await resolveAccount(ctx, ref);
+        const account = await findAccountByRef(ctx, ref);
         const day = resolveDay(q.day, toIsoDate(ctx.now()), '--date');
         const v = healthView(await scoring.healthOn(ctx, account.id, day), day);
         if (o.json) return printJson(v);
@@ -345,9 +323,9 @@ export const registerHealth: RegisterVerb = (program) => {
     .option('--to <date>', 'the later day (default today)')
     .option('--json', 'print JSON')
     .action(async (ref: string, o: { from?: string; to?: string; json?: boolean }) => {
-      const q = parseOpts(HealthRangeQuery, { from: o.from, to: o.to });
+      const q = parseOptions(HealthRangeQuery, { from: o.from, to: o.to }, OPTION);
       await withCtx(async (ctx) => {
-        const account = await resolveAccount(ctx, ref);
+        const account = await findAccountByRef(ctx, ref);
         const range = resolveRange(q, toIsoDate(ctx.now()), 30, '--');
         const e = await scoring.explainHealth(ctx, account.id, range.from, range.to);
         const view = driversView(account.id, range, e);
@@ -365,9 +343,9 @@ export const registerHealth: RegisterVerb = (program) => {
     .option('--json', 'print JSON')
     .action(
       async (ref: string, o: { from?: string; to?: string; csv?: boolean; json?: boolean }) => {
-        const q = parseOpts(HealthRangeQuery, { from: o.from, to: o.to });
+        const q = parseOptions(HealthRangeQuery, { from: o.from, to: o.to }, OPTION);
         await withCtx(async (ctx) => {
-          const account = await resolveAccount(ctx, ref);
+          const account = await findAccountByRef(ctx, ref);
           const range = resolveRange(q, toIsoDate(ctx.now()), 89, '--');
           const t = await scoring.healthTrend(ctx, account.id, range.from, range.to);
           const view = trendView(account.id, range, t);

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
+import { AppError } from '../core/errors.js';
 import { loadConfig, type Config } from '../core/config.js';
 import { makeCtx, type Ctx } from '../core/context.js';
 import { migrateToLatest, openDatabase, type DbHandle } from '../db/database.js';
@@ -44,4 +46,21 @@ export type RegisterVerb = (program: Command) => void;
 /** Collect repeatable options such as `--map a=b --map c=d`. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/**
+ * Check CLI options against an API schema; an error names the option the user typed
+ * (`names` maps schema fields to options where they differ, e.g. day → --date).
+ */
+export function parseOptions<T extends z.ZodType>(
+  schema: T,
+  raw: Record<string, unknown>,
+  names: Record<string, string> = {},
+): z.output<T> {
+  const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  const r = schema.safeParse(clean);
+  if (r.success) return r.data;
+  const i = r.error.issues[0]!;
+  const key = String(i.path[0] ?? 'option');
+  throw new AppError('validation', `${names[key] ?? `--${key}`}: ${i.message}`);
 }

@@ -142,6 +142,16 @@ export async function getAccount(ctx: Ctx, id: string): Promise<Account> {
   return toAccount(row);
 }
 
+/** An account by any id people have for it: Tenure's, the CRM's or the billing system's. */
+export async function findAccountByRef(ctx: Ctx, ref: string): Promise<Account> {
+  const row =
+    (await store.getAccount(ctx.db, ref)) ??
+    (await store.findByExternalId(ctx.db, 'crm_id', ref)) ??
+    (await store.findByExternalId(ctx.db, 'billing_id', ref));
+  if (!row) throw new AppError('not_found', `no account with id, CRM id or billing id ${ref}`);
+  return getAccount(ctx, row.id);
+}
+
 /**
  * Record a stage move in the caller's transaction: the history row and the timeline entry.
  * Returns the account fields to set; the caller writes them with its other changes.
