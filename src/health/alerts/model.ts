@@ -342,7 +342,7 @@ export function redNoIntervention(r: RedRun, s: AlertSettings, day: IsoDate): Fi
     title: `${r.tier} for ${plural(days, 'day')} with no intervention`,
     reason:
       `Health has been ${r.tier}, the lowest tier, since ${r.redSince} (${plural(days, 'day')}) and since then ` +
-      'nobody has logged a note, call, meeting or email or acknowledged an alert.',
+      'nobody has logged a note, call, meeting, email or health check, or acknowledged an alert.',
     evidence: {
       tier: r.tier,
       redSince: r.redSince,
