@@ -3,20 +3,24 @@ import { getSetting, putSetting } from '../settings/service.js';
 
 /**
  * Accounts whose health inputs changed (new events, an import, a manual measure) wait
- * here until the scoring job rescores them; marking twice is the same as once.
+ * here until the scoring job rescores them. A new mark moves the time forward, so a change
+ * made while the job scores the account is not cleared with the older mark.
  */
 export async function markDirty(
   db: Executor,
   accountIds: readonly string[],
   now: Date,
 ): Promise<void> {
-  const ids = [...new Set(accountIds)];
+  // Key order: concurrent writers on PostgreSQL then cannot deadlock on these rows.
+  const ids = [...new Set(accountIds)].sort();
   const at = now.toISOString();
   for (let i = 0; i < ids.length; i += 500) {
     await db
       .insertInto('health_dirty')
       .values(ids.slice(i, i + 500).map((account_id) => ({ account_id, marked_at: at })))
-      .onConflict((oc) => oc.column('account_id').doNothing())
+      .onConflict((oc) =>
+        oc.column('account_id').doUpdateSet((eb) => ({ marked_at: eb.ref('excluded.marked_at') })),
+      )
       .execute();
   }
 }
@@ -42,7 +46,9 @@ export async function markDirtySince(
       if (until) q = q.where('created_at', '<=', until);
       return q.distinct();
     })
-    .onConflict((oc) => oc.column('account_id').doNothing())
+    .onConflict((oc) =>
+      oc.column('account_id').doUpdateSet((eb) => ({ marked_at: eb.ref('excluded.marked_at') })),
+    )
     .execute();
 }
 

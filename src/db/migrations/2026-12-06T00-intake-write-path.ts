@@ -46,6 +46,10 @@ async function withoutRowid(db: Kysely<any>, table: string): Promise<void> {
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // SQLite migrations run outside a transaction (Kysely: no transactional DDL); this one
+  // is all or nothing, and its writes pay for one sync instead of one each.
+  if (!db.isTransaction && !(db.getExecutor().adapter instanceof PostgresAdapter))
+    return db.transaction().execute((trx) => up(trx));
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema
     .alterTable('events')

@@ -4,6 +4,10 @@ import { PostgresAdapter, type Kysely } from 'kysely';
 // alerts (one per cause), reviews, accounts waiting to be rescored, and backtest reports.
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // SQLite migrations run outside a transaction (Kysely: no transactional DDL); this one
+  // is all or nothing, and its writes pay for one sync instead of one each.
+  if (!db.isTransaction && !(db.getExecutor().adapter instanceof PostgresAdapter))
+    return db.transaction().execute((trx) => up(trx));
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const double = postgres ? 'double precision' : 'real';
 

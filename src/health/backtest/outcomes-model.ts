@@ -53,6 +53,8 @@ export interface Outcome {
 export interface Period {
   from: IsoDate;
   to: IsoDate;
+  /** The data's present: a renewal counts only once its LAPSE_DAYS have passed by then. */
+  today?: IsoDate;
 }
 
 export interface TermEnd {
@@ -157,6 +159,8 @@ export function accountOutcomes(h: AccountHistory, period: Period): Outcome[] {
   for (const t of ends) {
     if (lastRenewal && daysBetween(lastRenewal, t.date) <= LAPSE_DAYS) continue;
     const through = addDays(t.date, LAPSE_DAYS);
+    // Not known yet: the account could still lapse before `through`.
+    if (period.today && through > period.today) continue;
     const spell = spells.find((s) => s.start < t.date && (s.end === null || s.end > through));
     if (!spell) continue;
     outcome(t.date, 'renewed', t.source, spell.start);

@@ -63,8 +63,8 @@ for (const dialect of testDialects()) {
         expect(total).toBe(100);
         expect((await getModelVersion(ctx, 'three-pillars')).version).toBe(2);
       }
-      // Adopting twice gives the same definition: no new version.
-      expect((await adoptFittedWeights(ctx, bt.id)).created).toBe(false);
+      // The model has moved on from the version the backtest tested: adopting again is refused.
+      await expect(adoptFittedWeights(ctx, bt.id)).rejects.toMatchObject({ code: 'conflict' });
     });
 
     it('over HTTP: runs, lists, reads and adopts; refuses bad input and read keys', async () => {

@@ -78,14 +78,15 @@ export async function runBacktest(ctx: Ctx, params: BacktestParams = {}): Promis
   const from =
     params.from ??
     [addDays(to, -3 * 365), usageFrom ? addDays(usageFrom, horizon) : ''].sort().pop()!;
-  if (from > to) throw invalid('from', 'must not be after to');
+  if (to > today) throw invalid('to', 'an outcome cannot be judged before it happens');
+  if (from > to) throw invalid('from', `must not be after to (${to})`);
   const model = params.modelKey
     ? await getModelVersion(ctx, params.modelKey, params.version)
     : ((await activeModels(ctx)).find((m) => m.key === DEFAULT_MODEL_KEY) ??
       (await activeModels(ctx))[0]);
   if (!model) throw new AppError('conflict', 'no active health model to backtest');
 
-  const outcomes = await findOutcomes(ctx.db, { from, to });
+  const outcomes = await findOutcomes(ctx.db, { from, to, today });
   const { matched } = matchedAsOfDates(outcomes, horizon);
   const values = await measuresAtMany(
     ctx,
@@ -237,6 +238,13 @@ export async function adoptFittedWeights(
       `backtest ${backtestId} has no tested fitted weights to adopt: ${bt.report.fitted.text}`,
     );
   const current = await getModelVersion(ctx, bt.model.key);
+  // The weights were fitted to the tested version's measures and bands.
+  if (current.version !== bt.model.version)
+    throw new AppError(
+      'conflict',
+      `${bt.model.key} has changed since backtest ${backtestId} tested v${bt.model.version} ` +
+        `(it is at v${current.version}); run the backtest again`,
+    );
   const def = withFittedWeights(current.def, bt.report.fitted.weights);
   return inTx(ctx.db, async (trx) => {
     const saved = await saveModel({ ...ctx, db: trx }, def, {

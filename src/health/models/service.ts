@@ -102,6 +102,21 @@ export async function getModelVersion(
   return found;
 }
 
+/** Every account must have a model: some active model has to apply to all of them. */
+async function assertCatchAllActive(db: Executor, key: string): Promise<void> {
+  const seen = new Set<string>();
+  for (const row of await store.allVersions(db)) {
+    if (seen.has(row.key)) continue;
+    seen.add(row.key);
+    const def = JSON.parse(row.definition) as HealthModelDef;
+    if (row.archived_at === null && !def.appliesTo) return;
+  }
+  throw new AppError(
+    'conflict',
+    `this would leave no active health model for every account (${key}); activate one first`,
+  );
+}
+
 /** Queue every live account for rescoring (a model changed). */
 async function rescoreAll(db: Executor, at: string): Promise<void> {
   await db
@@ -113,7 +128,9 @@ async function rescoreAll(db: Executor, at: string): Promise<void> {
         .select((e) => ['id', e.val(at).as('marked_at')])
         .where('archived_at', 'is', null),
     )
-    .onConflict((oc) => oc.column('account_id').doNothing())
+    .onConflict((oc) =>
+      oc.column('account_id').doUpdateSet((eb) => ({ marked_at: eb.ref('excluded.marked_at') })),
+    )
     .execute();
 }
 
@@ -164,6 +181,7 @@ export async function saveModel(
     };
     await store.insertVersion(trx, row);
     if (latest) await store.setArchived(trx, def.key, row.archived_at);
+    await assertCatchAllActive(trx, def.key);
     await recordAudit(ctx, trx, {
       entity: 'health_model',
       entityId: row.id,
@@ -185,17 +203,10 @@ export async function setModelActive(
   ctx.can('write', 'health_model');
   const current = await getModelVersion(ctx, key);
   if (current.active === active) return current;
-  if (!active) {
-    const others = (await activeModels(ctx)).filter((m) => m.key !== key);
-    if (!others.some((m) => !m.def.appliesTo))
-      throw new AppError(
-        'conflict',
-        `health model ${key} is the only active model for every account; activate another first`,
-      );
-  }
   return inTx(ctx.db, async (trx) => {
     const at = ctx.now().toISOString();
     await store.setArchived(trx, key, active ? null : at);
+    if (!active) await assertCatchAllActive(trx, key);
     await recordAudit(ctx, trx, {
       entity: 'health_model',
       entityId: current.id,

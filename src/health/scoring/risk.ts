@@ -52,15 +52,18 @@ export async function riskReport(
 ): Promise<RiskRow[]> {
   ctx.can('read', 'account');
   const today = toIsoDate(ctx.now());
-  const latest = await ctx.db
+  // Each account's latest snapshot: right after midnight only some have today's.
+  const latest = ctx.db
     .selectFrom('health_snapshots')
-    .select((e) => e.fn.max<string>('day').as('day'))
+    .select((e) => ['account_id', e.fn.max<string>('day').as('day')])
     .where('day', '<=', today)
-    .executeTakeFirst();
-  const day = latest?.day;
-  if (!day) return [];
+    .groupBy('account_id')
+    .as('l');
   let q = ctx.db
     .selectFrom('health_snapshots as s')
+    .innerJoin(latest, (j) =>
+      j.onRef('l.account_id', '=', 's.account_id').onRef('l.day', '=', 's.day'),
+    )
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .select([
       's.account_id',
@@ -77,10 +80,11 @@ export async function riskReport(
       'a.currency',
       'a.renewal_date',
     ])
-    .where('s.day', '=', day)
-    .where('a.archived_at', 'is', null);
+    .where('a.archived_at', 'is', null)
+    .where((eb) => eb.or([eb('a.churned_on', 'is', null), eb('a.churned_on', '>', today)]));
   if (opts.ownerId) q = q.where('a.owner_id', '=', opts.ownerId);
   const rows = await q.execute();
+  if (rows.length === 0) return [];
   const models = new Map<string, ModelVersion>();
   const modelOf = async (r: Row) => {
     const k = `${r.model_key}@${r.model_version}`;
@@ -98,7 +102,9 @@ export async function riskReport(
     atRisk.push(r);
   }
   const earlier = new Map<string, Row>();
+  const target = new Map(atRisk.map((r) => [r.account_id, addDays(r.day, -30)]));
   const ids = atRisk.map((r) => r.account_id);
+  const days = [...new Set(target.values())];
   for (let i = 0; i < ids.length; i += 500) {
     const part = await ctx.db
       .selectFrom('health_snapshots')
@@ -111,10 +117,10 @@ export async function riskReport(
         'tier',
         'detail',
       ])
-      .where('day', '=', addDays(day, -30))
+      .where('day', 'in', days)
       .where('account_id', 'in', ids.slice(i, i + 500))
       .execute();
-    for (const r of part) earlier.set(r.account_id, r);
+    for (const r of part) if (target.get(r.account_id) === r.day) earlier.set(r.account_id, r);
   }
   const out: RiskRow[] = [];
   for (const r of atRisk) {
@@ -152,7 +158,7 @@ export async function riskReport(
       arrMinor: r.mrr_minor * 12,
       currency: r.currency,
       renewalDate: r.renewal_date,
-      daysToRenewal: r.renewal_date ? daysBetween(day, r.renewal_date) : null,
+      daysToRenewal: r.renewal_date ? daysBetween(today, r.renewal_date) : null,
       topDriver,
     });
   }

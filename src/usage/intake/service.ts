@@ -8,6 +8,7 @@ import { markDirty } from '../../health/dirty.js';
 import type { Checked, EventResult, IntakeEvent } from './model.js';
 import { rollupOf, type Attributed } from './rollup.js';
 import {
+  accountsByProductId,
   eventDayKey,
   eventKey,
   type DeadLetter,
@@ -50,7 +51,7 @@ function accountNameOf(e: IntakeEvent): string {
 /** Accounts by groupId; unknown ones are created (B4), named by their group call's traits. */
 async function resolveAccounts(
   ctx: Ctx,
-  st: IntakeStore,
+  st: Pick<IntakeStore, 'accountsByProductId'>,
   events: readonly IntakeEvent[],
 ): Promise<Map<string, string>> {
   const wanted = new Map<string, IntakeEvent>();
@@ -101,9 +102,11 @@ export async function writeSubmitted(
   const order = new Map(items.map((item, i) => [item, i]));
   // Unknown accounts are created first, each in its own transaction, so that concurrent
   // writers racing to create the same one do not abort each other's whole group.
+  // Through Kysely, not SQLite's native handle: outside a transaction of our own, a native
+  // read could run inside another one open on the shared connection and see its writes.
   const accounts = await resolveAccounts(
     writerCtx(ctx, ctx.db),
-    storeFor(ctx, ctx.db),
+    { accountsByProductId: (ids) => accountsByProductId(ctx.db, ids) },
     items.flatMap((i) => (i.checked.ok ? [i.checked.event] : [])),
   );
   return inTx(ctx.db, async (trx) => {

@@ -1,3 +1,4 @@
+import type { Executor } from '../../db/database.js';
 import type { CatalogEntry, EventDay, PropertyEntry, UserDay, UserEventDay } from './rollup.js';
 
 /**
@@ -79,3 +80,20 @@ export const eventKey = (sourceId: string, clientMs: number, messageId: string):
 
 export const eventDayKey = (accountId: string, day: string, event: string): string =>
   `${accountId}\0${day}\0${event}`;
+
+/** Account ids by product id through Kysely (either database, inside or outside a transaction). */
+export async function accountsByProductId(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('accounts')
+      .select(['id', 'product_id'])
+      .where('product_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) if (r.product_id) out.set(r.product_id, r.id);
+  }
+  return out;
+}
