@@ -48,10 +48,14 @@ function accountNameOf(e: IntakeEvent): string {
   return typeof n === 'string' && n.trim() ? n.trim().slice(0, 200) : `Account ${e.groupId}`;
 }
 
-/** Accounts by groupId; unknown ones are created (B4), named by their group call's traits. */
+/**
+ * Accounts by groupId; unknown ones are created (B4), named by their group call's traits.
+ * Runs before the group's transaction, through Kysely, not SQLite's native handle: outside
+ * a transaction of our own, a native read could run inside another one open on the shared
+ * connection and see its writes.
+ */
 async function resolveAccounts(
   ctx: Ctx,
-  st: Pick<IntakeStore, 'accountsByProductId'>,
   events: readonly IntakeEvent[],
 ): Promise<Map<string, string>> {
   const wanted = new Map<string, IntakeEvent>();
@@ -61,7 +65,7 @@ async function resolveAccounts(
     if (!seen || (seen.type !== 'group' && e.type === 'group')) wanted.set(e.groupId, e);
   }
   if (wanted.size === 0) return new Map();
-  const found = await st.accountsByProductId([...wanted.keys()]);
+  const found = await accountsByProductId(ctx.db, [...wanted.keys()]);
   for (const [groupId, e] of wanted) {
     if (found.has(groupId)) continue;
     try {
@@ -70,7 +74,7 @@ async function resolveAccounts(
     } catch (err) {
       // Another writer (a concurrent group, another server) created it first.
       if (!(err instanceof AppError && err.code === 'conflict')) throw err;
-      const id = (await st.accountsByProductId([groupId])).get(groupId);
+      const id = (await accountsByProductId(ctx.db, [groupId])).get(groupId);
       if (!id) throw err;
       found.set(groupId, id);
     }
@@ -102,11 +106,8 @@ export async function writeSubmitted(
   const order = new Map(items.map((item, i) => [item, i]));
   // Unknown accounts are created first, each in its own transaction, so that concurrent
   // writers racing to create the same one do not abort each other's whole group.
-  // Through Kysely, not SQLite's native handle: outside a transaction of our own, a native
-  // read could run inside another one open on the shared connection and see its writes.
   const accounts = await resolveAccounts(
     writerCtx(ctx, ctx.db),
-    { accountsByProductId: (ids) => accountsByProductId(ctx.db, ids) },
     items.flatMap((i) => (i.checked.ok ? [i.checked.event] : [])),
   );
   return inTx(ctx.db, async (trx) => {

@@ -30,14 +30,6 @@ export function pgIntakeStore(db: Executor): IntakeStore {
           .values(rows.slice(i, i + 200))
           .execute();
     },
-    async accountsByProductId(ids: readonly string[]) {
-      const out = new Map<string, string>();
-      if (ids.length === 0) return out;
-      const { rows } = await sql<{ id: string; product_id: string }>`
-        select id, product_id from accounts where product_id = any(${ids}::text[])`.execute(db);
-      for (const r of rows) out.set(r.product_id, r.id);
-      return out;
-    },
     async existingUsers(keys: readonly string[]) {
       const out = new Map<string, StoredUser>();
       if (keys.length === 0) return out;

@@ -21,7 +21,6 @@ const SQL = {
   event: `insert into events (source_id, client_ms, message_id, type, event, user_key,
       account_id, ts, received_at, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     on conflict (source_id, client_ms, message_id) do nothing`,
-  account: `select id from accounts where product_id = ?`,
   user: `select traits, account_id from product_users where user_key = ?`,
   userDay: `insert into usage_daily_user (account_id, day, user_key, events, session_seconds,
       first_at, last_at) values (?, ?, ?, ?, ?, ?, ?)
@@ -97,14 +96,6 @@ export function sqliteIntakeStore(db: SQLite.Database): IntakeStore {
           r.replay_result,
         );
       }
-    },
-    async accountsByProductId(ids: readonly string[]) {
-      const out = new Map<string, string>();
-      for (const id of ids) {
-        const row = s.account.get(id) as { id: string } | undefined;
-        if (row) out.set(id, row.id);
-      }
-      return out;
     },
     async existingUsers(keys: readonly string[]) {
       const out = new Map<string, StoredUser>();

@@ -55,8 +55,6 @@ export type EventDayRow = EventDay & { users: number };
 
 export interface IntakeStore {
   insertDeadLetters(rows: readonly DeadLetter[]): Promise<void>;
-  /** Account ids by product id (Segment groupId), for those that exist. */
-  accountsByProductId(ids: readonly string[]): Promise<Map<string, string>>;
   existingUsers(keys: readonly string[]): Promise<Map<string, StoredUser>>;
   /**
    * Insert raw events; a stored (source, clientMs, messageId) is skipped. Returns the
