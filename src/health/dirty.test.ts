@@ -22,9 +22,11 @@ for (const dialect of testDialects()) {
         .sort();
 
     it('takes exactly the accounts an import touched', async () => {
-      const ctx = testCtx(db, '2026-05-01T10:00:00.000Z');
+      const ctx = testCtx(db, '2026-05-01T09:00:00.000Z');
       const untouched = await createAccount(ctx, { name: 'Untouched', crmId: 'C9' });
       await createAccount(ctx, { name: 'Changed', crmId: 'C1' });
+      ctx.setNow('2026-05-01T10:00:00.000Z');
+      await sweepTimeline(db.db, ctx.now());
       await db.db.deleteFrom('health_dirty').execute();
       ctx.setNow('2026-05-02T10:00:00.000Z');
       const file = files.write(
@@ -33,6 +35,7 @@ for (const dialect of testDialects()) {
       );
       const r = await importFile(ctx, 'accounts', file);
       expect(r.status).toBe('applied');
+      await sweepTimeline(db.db, ctx.now());
       const ids = (
         await db.db
           .selectFrom('accounts')

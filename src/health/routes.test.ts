@@ -4,6 +4,8 @@ import { loadConfig } from '../core/config.js';
 import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
 import { testKey, testServer, type TestApp } from '../testing/server.js';
 import { MEASURE_IDS } from './measures/registry.js';
+import { addActiveUsers } from './measures/testing.js';
+import { daysFrom } from './scoring/service.js';
 import { THREE_PILLARS } from './model/presets.js';
 import { modelFromText } from './model/file.js';
 import type { HealthModelDef } from './model/definition.js';
@@ -41,28 +43,6 @@ for (const dialect of testDialects()) {
       ((await get(`/api/v1/health/models/${key}`)).json().items as { version: number }[]).map(
         (v) => v.version,
       );
-
-    async function usage(accountId: string, from: string, days: number, users: number) {
-      const start = new Date(`${from}T00:00:00Z`).getTime();
-      const rows = Array.from({ length: days }, (_, d) =>
-        new Date(start + d * 86_400_000).toISOString().slice(0, 10),
-      ).flatMap((day) =>
-        Array.from({ length: users }, (_, u) => ({
-          account_id: accountId,
-          day,
-          user_key: `u${u}`,
-          events: 5,
-          session_seconds: 0,
-          first_at: `${day}T09:00:00.000Z`,
-          last_at: `${day}T10:00:00.000Z`,
-        })),
-      );
-      for (let i = 0; i < rows.length; i += 300)
-        await db.db
-          .insertInto('usage_daily_user')
-          .values(rows.slice(i, i + 300))
-          .execute();
-    }
 
     it('lists measures and models; exports, edits and imports a model as a new version', async () => {
       const measures = (await get('/api/v1/health/measures')).json();
@@ -265,7 +245,7 @@ for (const dialect of testDialects()) {
     it("scores days and reads an account's health, trend and drivers; manual measures count", async () => {
       const acme = (await post('/api/v1/accounts', { name: 'Acme' })).json();
       clock = '2026-04-20T12:00:00.000Z';
-      await usage(acme.id, '2026-03-20', 32, 8);
+      await addActiveUsers(db.db, acme.id, daysFrom('2026-03-20', '2026-04-20'), 8);
 
       const first = await post('/api/v1/health/score', { day: '2026-04-10' });
       expect(first.statusCode, first.body).toBe(200);

@@ -3,7 +3,6 @@ import { AppError, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { inTx } from '../../db/database.js';
 import { mapped } from '../../db/errors.js';
-import { markDirtySince } from '../../health/dirty.js';
 import { recordAudit } from '../../audit/record.js';
 import { parseJsonObject } from '../account/model.js';
 import { accountsHandler } from './accounts.js';
@@ -153,7 +152,6 @@ async function applyInTx(
   before: (trx: Ctx['db']) => Promise<void>,
   after: (trx: Ctx['db'], report: ImportReport) => Promise<void>,
 ): Promise<ImportReport> {
-  const started = ctx.now().toISOString();
   return mapped(() =>
     inTx(ctx.db, async (trx) => {
       await before(trx);
@@ -173,8 +171,6 @@ async function applyInTx(
       report.warnings = [...new Set(report.warnings)];
       if (report.errorCount > 0) throw new ImportRejected(report);
       await after(trx, report);
-      // The accounts it touched are rescored within minutes.
-      await markDirtySince(trx, started, ctx.now());
       // One audit entry per import: the rows themselves are on each account's timeline,
       // tagged with this import's id.
       await recordAudit(ctx, trx, {

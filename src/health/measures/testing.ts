@@ -226,3 +226,17 @@ export async function addManual(
     })
     .execute();
 }
+
+/** `users` users (u0, u1, …) active on every one of `days`. */
+export async function addActiveUsers(
+  db: Executor,
+  accountId: string,
+  days: readonly string[],
+  users: number,
+): Promise<void> {
+  await addUserDays(
+    db,
+    accountId,
+    days.flatMap((day) => Array.from({ length: users }, (_, u) => [`u${u}`, day] as const)),
+  );
+}

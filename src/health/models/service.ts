@@ -5,6 +5,7 @@ import { inTx, type Executor } from '../../db/database.js';
 import { recordAudit } from '../../audit/record.js';
 import { parseModelDefinition, type HealthModelDef } from '../model/definition.js';
 import { PRESET_MODELS } from '../model/presets.js';
+import { markAllDirty } from '../dirty.js';
 import * as store from './store.js';
 
 /**
@@ -117,23 +118,6 @@ async function assertCatchAllActive(db: Executor, key: string): Promise<void> {
   );
 }
 
-/** Queue every live account for rescoring (a model changed). */
-async function rescoreAll(db: Executor, at: string): Promise<void> {
-  await db
-    .insertInto('health_dirty')
-    .columns(['account_id', 'marked_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('accounts')
-        .select((e) => ['id', e.val(at).as('marked_at')])
-        .where('archived_at', 'is', null),
-    )
-    .onConflict((oc) =>
-      oc.column('account_id').doUpdateSet((eb) => ({ marked_at: eb.ref('excluded.marked_at') })),
-    )
-    .execute();
-}
-
 /**
  * Save a model definition (validated; every problem named by its path). A changed model
  * becomes the next version of its key; an unchanged one returns the current version.
@@ -162,7 +146,7 @@ export async function saveModel(
           before: { active: false },
           after: { active: true },
         });
-        await rescoreAll(trx, at);
+        await markAllDirty(trx, ctx.now());
         return { model: { ...toModelVersion(latest), active: true }, created: false };
       }
       return { model: toModelVersion(latest), created: false };
@@ -189,7 +173,7 @@ export async function saveModel(
       before: latest ? { key: latest.key, version: latest.version } : null,
       after: { key: row.key, version: row.version, name: row.name, note: row.note, active },
     });
-    if (active) await rescoreAll(trx, at);
+    if (active) await markAllDirty(trx, ctx.now());
     return { model: toModelVersion(row), created: true };
   });
 }
@@ -214,7 +198,7 @@ export async function setModelActive(
       before: { active: current.active },
       after: { active },
     });
-    await rescoreAll(trx, at);
+    await markAllDirty(trx, ctx.now());
     return { ...current, active };
   });
 }

@@ -2,7 +2,8 @@ import type { Ctx } from '../../core/context.js';
 import { addDays, daysBetween, toIsoDate, type IsoDate } from '../../core/clock.js';
 import { explainChange, type MeasureDriver } from '../model/drivers.js';
 import { scoreWith } from '../model/score.js';
-import { MEASURE_IDS, MEASURES, type MeasureId, type MeasureValues } from '../measures/registry.js';
+import { MEASURES, type MeasureId } from '../measures/registry.js';
+import { valuesOf } from './detail.js';
 import { getModelVersion, type ModelVersion } from '../models/service.js';
 
 /**
@@ -37,13 +38,6 @@ interface Row {
   composite_tenths: number | null;
   tier: string | null;
   detail: string;
-}
-
-function valuesOf(detail: string): MeasureValues {
-  const parsed = JSON.parse(detail) as { values: Partial<Record<MeasureId, number | null>> };
-  const out = {} as Record<MeasureId, number | null>;
-  for (const id of MEASURE_IDS) out[id] = parsed.values[id] ?? null;
-  return out;
 }
 
 export async function riskReport(

@@ -4,6 +4,7 @@ import { testCtx } from '../../testing/ctx.js';
 import { createAccount } from '../../accounts/account/service.js';
 import { createContact } from '../../accounts/contact/service.js';
 import { markDirty } from '../dirty.js';
+import { addActiveUsers } from '../measures/testing.js';
 import { THREE_PILLARS } from '../model/presets.js';
 import { listModels, saveModel, setModelActive } from '../models/service.js';
 import {
@@ -23,25 +24,6 @@ for (const dialect of testDialects()) {
     });
     afterEach(async () => db.destroy());
 
-    async function usage(accountId: string, days: string[], users: number): Promise<void> {
-      const rows = days.flatMap((day) =>
-        Array.from({ length: users }, (_, u) => ({
-          account_id: accountId,
-          day,
-          user_key: `u${u}`,
-          events: 5,
-          session_seconds: 0,
-          first_at: `${day}T09:00:00.000Z`,
-          last_at: `${day}T10:00:00.000Z`,
-        })),
-      );
-      for (let i = 0; i < rows.length; i += 300)
-        await db.db
-          .insertInto('usage_daily_user')
-          .values(rows.slice(i, i + 300))
-          .execute();
-    }
-
     it('scores every live account with the default model, stores a snapshot per day, and explains the change exactly', async () => {
       const ctx = testCtx(db, '2026-03-01T10:00:00.000Z');
       const a = await createAccount(ctx, { name: 'Acme' });
@@ -51,8 +33,8 @@ for (const dialect of testDialects()) {
         { length: 30 },
         (_, i) => `2026-04-${String(i + 1).padStart(2, '0')}`,
       );
-      await usage(a.id, days, 8);
-      await usage(b.id, days.slice(0, 3), 2);
+      await addActiveUsers(db.db, a.id, days, 8);
+      await addActiveUsers(db.db, b.id, days.slice(0, 3), 2);
 
       const first = await scoreDay(ctx, '2026-04-10');
       expect(first.scored).toBe(2);

@@ -7,9 +7,9 @@ import { explainChange, type Explanation, type Side } from '../model/drivers.js'
 import { pickModel } from '../model/pick.js';
 import { scoreWith, type HealthScore } from '../model/score.js';
 import { measuresAt } from '../measures/service.js';
-import { MEASURE_IDS, type MeasureId, type MeasureValues } from '../measures/registry.js';
-import { activeModels, getModelVersion, type ModelVersion } from '../models/service.js';
+import { activeModels, getModelVersion } from '../models/service.js';
 import { sweepTimeline } from '../dirty.js';
+import { detailOf, NO_VALUES, valuesFromScore, valuesOf } from './detail.js';
 import * as store from './store.js';
 
 /**
@@ -17,11 +17,6 @@ import * as store from './store.js';
  * measure values and the model version; scores, dimensions and contributions are recomputed
  * from them on read (the model is pure), so what is shown is exactly what was scored.
  */
-
-/** What a snapshot keeps besides its columns: the values its model read. */
-interface Detail {
-  values: Partial<Record<MeasureId, number | null>>;
-}
 
 export interface Snapshot {
   accountId: string;
@@ -39,32 +34,6 @@ export interface ScoreRun {
 }
 
 const CHUNK = 5000;
-
-function detailOf(model: ModelVersion, values: MeasureValues): string {
-  const kept: Detail['values'] = {};
-  for (const d of model.def.dimensions)
-    for (const m of d.measures) kept[m.measure] = values[m.measure];
-  return JSON.stringify({ values: kept } satisfies Detail);
-}
-
-function valuesOf(detail: string): MeasureValues {
-  const parsed = JSON.parse(detail) as Detail;
-  const out = {} as Record<MeasureId, number | null>;
-  for (const id of MEASURE_IDS) out[id] = parsed.values[id] ?? null;
-  return out;
-}
-
-const NO_VALUES: MeasureValues = Object.fromEntries(MEASURE_IDS.map((id) => [id, null])) as Record<
-  MeasureId,
-  number | null
->;
-
-function valuesFromScore(score: HealthScore): MeasureValues {
-  const out = {} as Record<MeasureId, number | null>;
-  for (const id of MEASURE_IDS) out[id] = null;
-  for (const m of score.measures) out[m.measure] = m.value;
-  return out;
-}
 
 /** Refuse days after today: a score may only use what has happened. */
 function checkScorableDay(ctx: Ctx, day: IsoDate): void {
@@ -105,7 +74,7 @@ async function computeSnapshots(
       composite_tenths: s.compositeTenths,
       tier: s.tier,
       coverage: s.coverage,
-      detail: detailOf(model, v),
+      detail: detailOf(model.def, v),
       computed_at: at,
     });
   }
