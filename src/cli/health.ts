@@ -14,11 +14,9 @@ import * as scoring from '../health/scoring/service.js';
 import {
   HealthDayQuery,
   HealthRangeQuery,
-  MODEL_FORMATS,
   ScoreRunBody,
   driversView,
   healthView,
-  modelView,
   resolveDay,
   resolveRange,
   scoreRange,
@@ -26,6 +24,7 @@ import {
   trendView,
   type HealthDriversView,
 } from '../health/schemas.js';
+import { MODEL_FORMATS, modelView } from '../health/models/schemas.js';
 import { parseOptions, printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
 import { registerBacktestVerbs } from './health-backtest.js';
 

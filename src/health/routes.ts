@@ -19,6 +19,18 @@ import {
   HealthDriversOut,
   HealthRangeQuery,
   HealthTrendOut,
+  ScoreRunBody,
+  ScoreRunOut,
+  driversView,
+  healthView,
+  resolveDay,
+  resolveRange,
+  scoreRange,
+  scoreRunView,
+  trendView,
+} from './schemas.js';
+import {
+  measureList,
   MeasureListOut,
   ModelExportQuery,
   ModelImportBody,
@@ -29,18 +41,8 @@ import {
   ModelVersionListOut,
   ModelVersionOut,
   ModelVersionParams,
-  ScoreRunBody,
-  ScoreRunOut,
-  driversView,
-  healthView,
-  measureList,
   modelView,
-  resolveDay,
-  resolveRange,
-  scoreRange,
-  scoreRunView,
-  trendView,
-} from './schemas.js';
+} from './models/schemas.js';
 
 const tags = ['health'];
 const errors = { 400: ErrorOut, 404: ErrorOut, 409: ErrorOut };

@@ -1,133 +1,23 @@
 import { z } from 'zod';
 import { addDays, daysBetween, type IsoDate } from '../core/clock.js';
 import { invalid } from '../core/errors.js';
-import { IsoDateSchema, QueryBool } from '../core/schemas.js';
-import { HealthModelSchema } from './model/definition.js';
-import type { ModelFormat } from './model/file.js';
-import { MEASURES, MEASURE_IDS, type MeasureId } from './measures/registry.js';
-import { ManualMeasureCreate } from './measures/schemas.js';
-import type { ModelVersion } from './models/service.js';
+import { IsoDateSchema } from '../core/schemas.js';
+import { MEASURES, type MeasureId } from './measures/registry.js';
+import { ManualMeasureCreate, MeasureIdSchema } from './measures/schemas.js';
+import { MeasureInfoOut } from './models/schemas.js';
 import type { ScoreRun, Snapshot } from './scoring/service.js';
 import type { Explanation } from './model/drivers.js';
 
 /**
- * The HTTP (and CLI --json) shapes of health: measures, model versions, an account's score,
- * its trend and its drivers. The view functions at the end map service results onto them so
- * both front ends print the same thing.
+ * The HTTP (and CLI --json) shapes of an account's health (its score, trend and drivers)
+ * and of scoring runs; measures and model versions are in models/schemas.ts. The view
+ * functions at the end map service results onto them so both front ends print the same.
  */
 
 /** A date range asked of the API covers at most this many days (a leap year). */
 export const MAX_RANGE_DAYS = 366;
-export const MODEL_FORMATS = ['yaml', 'json'] as const satisfies readonly ModelFormat[];
 
-const MeasureIdSchema = z.enum(MEASURE_IDS);
 const Day = IsoDateSchema;
-
-// ----- measures ------------------------------------------------------------------------------
-
-export const MeasureInfoOut = z
-  .object({
-    id: MeasureIdSchema,
-    family: z.enum(['usage', 'support', 'voice', 'relationship', 'commercial', 'manual']),
-    label: z.string(),
-    description: z.string(),
-    unit: z.enum(['ratio', 'count', 'days', 'score', 'flag', 'percent']),
-    higherIsBetter: z.boolean(),
-    min: z.number(),
-    max: z.number().nullable(),
-  })
-  .meta({ id: 'HealthMeasure' });
-
-export const MeasureListOut = z
-  .object({ items: z.array(MeasureInfoOut) })
-  .meta({ id: 'HealthMeasureList' });
-
-// ----- models --------------------------------------------------------------------------------
-
-const ModelKey = z.string().min(1).max(64);
-
-export const ModelKeyParams = z.object({ key: ModelKey }).strict();
-export const ModelVersionParams = z
-  .object({ key: ModelKey, version: z.coerce.number().int().min(1).max(1_000_000) })
-  .strict();
-
-export const ModelVersionOut = z
-  .object({
-    id: z.string(),
-    key: z.string(),
-    version: z.number().int(),
-    name: z.string(),
-    note: z.string().nullable(),
-    createdAt: z.string(),
-    createdBy: z.string(),
-    active: z.boolean().describe('the key scores accounts; all its versions share the flag'),
-    definition: HealthModelSchema,
-  })
-  .meta({ id: 'HealthModelVersion' });
-export type ModelVersionView = z.infer<typeof ModelVersionOut>;
-
-export const ModelListOut = z
-  .object({ items: z.array(ModelVersionOut) })
-  .meta({ id: 'HealthModelList' });
-
-export const ModelVersionListOut = z
-  .object({ key: z.string(), items: z.array(ModelVersionOut).describe('newest first') })
-  .meta({ id: 'HealthModelVersionList' });
-
-export const ModelExportQuery = z
-  .object({
-    format: z.enum(MODEL_FORMATS).default('yaml'),
-    version: z.coerce.number().int().min(1).optional().describe('defaults to the latest'),
-  })
-  .strict();
-
-const Note = z.string().trim().max(1000).describe('why this version; kept with it');
-const Activate = z
-  .boolean()
-  .describe(
-    'switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag',
-  );
-
-export const ModelSaveBody = z
-  .object({
-    // Checked by the service rather than here, so shape and cross-field problems (weights,
-    // bands, tiers) come back together, with the same paths a model file import reports.
-    definition: z
-      .record(z.string(), z.unknown())
-      .describe(
-        'a health model as HealthModelDefinition describes; every problem is listed in error.details.issues with its path',
-      ),
-    note: Note.optional(),
-    activate: Activate.optional(),
-  })
-  .strict()
-  .meta({ id: 'HealthModelSave' });
-
-export const ModelImportQuery = z
-  .object({
-    format: z
-      .enum(MODEL_FORMATS)
-      .optional()
-      .describe('for a text body; left out, text starting with { is JSON and anything else YAML'),
-    note: Note.optional(),
-    activate: QueryBool.optional(),
-  })
-  .strict();
-
-export const ModelImportJson = z
-  .object({
-    text: z.string().min(1).describe('the YAML or JSON text of a model file'),
-    format: z.enum(MODEL_FORMATS).optional(),
-    note: Note.optional(),
-    activate: Activate.optional(),
-  })
-  .strict()
-  .meta({ id: 'HealthModelImport' });
-
-export const ModelImportBody = z.union([
-  z.string().describe('the model file itself (text/plain or application/yaml)'),
-  ModelImportJson,
-]);
 
 // ----- days and ranges -----------------------------------------------------------------------
 
@@ -373,13 +263,6 @@ export const AccountManualMeasureBody = z
   .meta({ id: 'AccountManualMeasureCreate' });
 
 // ----- views ---------------------------------------------------------------------------------
-
-export const measureList = () => ({ items: MEASURE_IDS.map((id) => ({ ...MEASURES[id] })) });
-
-export function modelView(m: ModelVersion): ModelVersionView {
-  const { def, ...rest } = m;
-  return { ...rest, definition: def };
-}
 
 export function scoreRunView(range: DayRange, runs: readonly ScoreRun[]): ScoreRunView {
   return {

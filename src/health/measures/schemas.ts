@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { IsoDateSchema } from '../../core/schemas.js';
 import { MANUAL_MEASURE_IDS } from './model.js';
-import { MEASURES } from './registry.js';
+import { MEASURES, MEASURE_IDS } from './registry.js';
 
+export const MeasureIdSchema = z.enum(MEASURE_IDS);
 export const ManualMeasureIdSchema = z.enum(MANUAL_MEASURE_IDS);
 
 export const ManualMeasureCreate = z
