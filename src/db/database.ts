@@ -2,7 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+  type Transaction,
+} from 'kysely';
 import type { Config } from '../core/config.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -42,8 +53,8 @@ export function sqliteNative(db: Db): SQLite.Database | undefined {
   return natives.get(db.getExecutor().adapter);
 }
 
-export function openSqlite(file: string): DbHandle {
-  const sqlite = new SQLite(file);
+/** Every connection to the embedded database (the server's, the intake writer thread's). */
+export function configureSqlite(sqlite: SQLite.Database): void {
   sqlite.pragma('journal_mode = WAL');
   // FULL: an acknowledged write survives power loss.
   sqlite.pragma('synchronous = FULL');
@@ -51,7 +62,33 @@ export function openSqlite(file: string): DbHandle {
   sqlite.pragma('busy_timeout = 5000');
   // 64 MiB of page cache: the event intake's de-duplication index stays in memory.
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * Transactions take the write lock when they begin. The server and a CLI verb (an import,
+ * a backfill) may write to one database file at once; a deferred transaction that read
+ * first and wrote second would then fail at once if the other committed in between, where
+ * an immediate one waits its turn (busy_timeout).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+    super(sqliteConfig);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.sqliteConfig);
+  }
+}
+
+export function openSqlite(file: string): DbHandle {
+  const sqlite = new SQLite(file);
+  configureSqlite(sqlite);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   natives.set(db.getExecutor().adapter, sqlite);
   return { db, dialect: 'sqlite', file, native: sqlite, destroy: () => db.destroy() };
 }
