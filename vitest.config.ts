@@ -5,7 +5,7 @@ const json = process.env.VITEST_JSON;
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -23,10 +23,16 @@ async function freePort(): Promise<number> {
 }
 
 /** Start the real `tenure serve` on an empty data dir and wait until it answers. */
-export async function startServer(args: string[] = []): Promise<RunningServer> {
+export async function startServer(
+  args: string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
+  /** Runs against the data directory before the server starts (e.g. CLI verbs). */
+  prepare?: (dataDir: string) => Promise<void>,
+): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tenure-e2e-'));
+  await prepare?.(dataDir);
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, TENURE_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, TENURE_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   const child: ChildProcess = spawn(
     'node',
@@ -40,7 +46,8 @@ export async function startServer(args: string[] = []): Promise<RunningServer> {
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 150_000;
+  // Loading the demo company takes about a minute on this machine.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
     try {

@@ -5,7 +5,7 @@ import { registerAccounts } from './accounts.js';
 import { registerDemo } from './demo.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
-import { registerMigrate, registerServe } from './serve.js';
+import { registerMigrate, registerOpenApi, registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 import { registerKeys } from './keys.js';
 import { registerAudit } from './audit.js';
@@ -27,6 +27,7 @@ export function buildProgram(): Command {
   for (const register of [
     registerServe,
     registerMigrate,
+    registerOpenApi,
     registerDemo,
     registerImport,
     registerExport,

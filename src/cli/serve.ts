@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { makeCtx, SYSTEM } from '../core/context.js';
@@ -8,6 +9,7 @@ import { startHealthScoring } from '../health/scoring/schedule.js';
 import { loadDemoIfEmpty, type DemoSummary } from '../demo/service.js';
 import { setupNeeded } from '../identity/setup.js';
 import { buildServer } from '../server/app.js';
+import { openApiDocument } from '../server/openapi.js';
 import { printJson } from './shared.js';
 
 export function registerServe(program: Command): void {
@@ -95,6 +97,18 @@ export function registerMigrate(program: Command): void {
       } finally {
         await handle.destroy();
       }
+    });
+}
+
+export function registerOpenApi(program: Command): void {
+  program
+    .command('openapi')
+    .description('print the OpenAPI document of the HTTP API (no server or database needed)')
+    .option('--out <file>', 'write it to a file instead')
+    .action(async (opts: { out?: string }) => {
+      const text = `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
+      if (opts.out) writeFileSync(opts.out, text);
+      else process.stdout.write(text);
     });
 }
 

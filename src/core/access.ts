@@ -12,6 +12,7 @@ export const RESOURCES = [
   'health_model',
   'import',
   'audit',
+  'portfolio_view',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

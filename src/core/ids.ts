@@ -45,4 +45,5 @@ export type IdPrefix =
   | 'mms'
   | 'alr'
   | 'rvw'
-  | 'btr';
+  | 'btr'
+  | 'pvw';

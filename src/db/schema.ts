@@ -359,6 +359,7 @@ export interface Database {
   health_reviews: HealthReviewsTable;
   health_dirty: HealthDirtyTable;
   health_backtests: HealthBacktestsTable;
+  portfolio_views: PortfolioViewsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -460,4 +461,16 @@ export interface HealthBacktestsTable {
   report: string;
   created_at: string;
   created_by: string;
+}
+
+export interface PortfolioViewsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  /** 0/1: whether every signed-in user sees the view. */
+  shared: number;
+  /** The view's query: scope, search, filters, sort, grouping, columns (JSON). */
+  query: string;
+  created_at: string;
+  updated_at: string;
 }

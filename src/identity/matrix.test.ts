@@ -7,11 +7,13 @@ import { ACTIONS, RESOURCES, type Action, type Resource } from '../core/access.j
 import { buildServer } from '../server/app.js';
 import { createAccount } from '../accounts/account/service.js';
 import { permissionTables, type DocReach } from '../testing/permissions-doc.js';
-import { storeDigest } from '../testing/digest.js';
+import { STORE_TABLES, storeDigest } from '../testing/digest.js';
 import { createUser } from './service.js';
 import { createKey, KEY_SCOPES } from './keys.js';
 import { ROLES } from './model.js';
 import { THREE_PILLARS } from '../health/model/presets.js';
+import { createView } from '../portfolio/views.js';
+import { withPortfolioRoutes } from '../portfolio/testing.js';
 
 const PASSWORD = 'matrix-test-passphrase-9';
 /** Whose account is acted on, seen from the caller. */
@@ -47,7 +49,7 @@ for (const dialect of testDialects()) {
     beforeAll(async () => {
       db = await freshTestDb(dialect);
       op = makeCtx(db.db, db.dialect);
-      app = await buildServer({ handle: db, config: loadConfig({}) });
+      app = await withPortfolioRoutes(await buildServer({ handle: db, config: loadConfig({}) }));
       const make = async (key: string, role: (typeof ROLES)[number], managerId?: string) => {
         const u = await createUser(op, {
           email: `${key}@example.com`,
@@ -92,21 +94,28 @@ for (const dialect of testDialects()) {
       await db?.destroy();
     });
 
+    /** The owner of a record in `relation` to the caller (a key's own records are the admin's). */
+    function ownerFor(c: Caller, relation: Exclude<Relation, 'unowned'>): string {
+      if (relation === 'self') return c.userId ?? users.admin!;
+      // For a CSM, "team" has no meaning beyond its own book: a teammate's record is other.
+      if (relation === 'team') return c.column === 'manager' ? users.csm! : users.teammate!;
+      return users.outsider!;
+    }
+
     /** An account whose owner stands in `relation` to the caller. */
     async function accountFor(c: Caller, relation: Relation): Promise<string> {
-      const owner =
-        relation === 'unowned'
-          ? null
-          : relation === 'self'
-            ? (c.userId ?? users.admin!)
-            : relation === 'team'
-              ? c.column === 'manager'
-                ? users.csm!
-                : users.teammate!
-              : users.outsider!;
-      // For a CSM, "team" has no meaning beyond its own book: a teammate's account is other.
+      const owner = relation === 'unowned' ? null : ownerFor(c, relation);
       const a = await createAccount(op, { name: `Acct ${++n}`, ownerId: owner ?? undefined });
       return a.id;
+    }
+
+    /** A shared saved view (so everyone can see it) whose owner stands in `relation` to the caller. */
+    async function viewFor(c: Caller, relation: Relation): Promise<string> {
+      if (relation === 'unowned') throw new Error('a saved view always has an owner');
+      const owner = ownerFor(c, relation);
+      // Made as its owner with every right, so even a viewer has one of their own to try.
+      const as = makeCtx(db.db, db.dialect, { actor: { kind: 'user', id: owner, name: owner } });
+      return (await createView(as, { name: `View ${++n}`, shared: true })).id;
     }
 
     type Op = (c: Caller, relation: Relation) => Promise<InjectOptions>;
@@ -175,9 +184,22 @@ for (const dialect of testDialects()) {
         headers: { 'content-type': 'text/csv' },
       }),
       'audit read': async () => ({ method: 'GET', url: '/api/v1/audit' }),
+      'portfolio_view read': async () => ({ method: 'GET', url: '/api/v1/portfolio/views' }),
+      'portfolio_view write': async (c, r) => ({
+        method: 'PATCH',
+        url: `/api/v1/portfolio/views/${await viewFor(c, r)}`,
+        payload: { name: `Renamed ${++n}` },
+      }),
     };
-    /** Scoped operations are tried against accounts in every relation; the rest once. */
-    const SCOPED = new Set(['account read', 'account write', 'account reassign']);
+    /** Scoped operations are tried against records in each relation to the caller; the rest once. */
+    const SCOPED: Partial<Record<string, Relation[]>> = {
+      'account read': RELATIONS,
+      'account write': RELATIONS,
+      'account reassign': RELATIONS,
+      // A saved view always has an owner.
+      'portfolio_view write': ['self', 'team', 'other'],
+    };
+    const TABLES = [...STORE_TABLES, 'portfolio_views'] as const;
 
     it('covers every permission a route is guarded with', () => {
       const guarded = new Set(
@@ -197,10 +219,10 @@ for (const dialect of testDialects()) {
           if (!op) return; // no endpoint yet (tasks, health models arrive with their issues)
           for (const c of callers) {
             const reach = docs.get(c.column)!.get(key)!;
-            for (const relation of SCOPED.has(key) ? RELATIONS : (['unowned'] as Relation[])) {
+            for (const relation of SCOPED[key] ?? (['unowned'] as Relation[])) {
               const expected = docAllows(reach, relation, action);
               const req = await op(c, relation);
-              const before = await storeDigest(db);
+              const before = await storeDigest(db, TABLES);
               const res = await app.inject({
                 ...req,
                 headers: { ...c.headers, ...(req.headers ?? {}) },
@@ -218,9 +240,10 @@ for (const dialect of testDialects()) {
                 }
               } else {
                 expect([403, 404], label).toContain(res.statusCode);
-                expect(await storeDigest(db), `forbidden call changed the store: ${label}`).toEqual(
-                  before,
-                );
+                expect(
+                  await storeDigest(db, TABLES),
+                  `forbidden call changed the store: ${label}`,
+                ).toEqual(before);
               }
             }
           }

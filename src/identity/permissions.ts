@@ -28,17 +28,22 @@ function everything(): Record<Resource, Record<Action, Reach>> {
   return out;
 }
 
+/** Saved portfolio views: everyone but a viewer keeps their own; admins also tend shared ones. */
+const OWN_VIEWS: Record<Action, Reach> = { read: 'all', write: 'own', reassign: 'none' };
+
 export const MATRIX: Record<Role, Record<Resource, Record<Action, Reach>>> = {
   admin: everything(),
   manager: {
     ...readOnly(),
     account: { read: 'all', write: 'team', reassign: 'team' },
     task: { read: 'all', write: 'team', reassign: 'team' },
+    portfolio_view: OWN_VIEWS,
   },
   csm: {
     ...readOnly(),
     account: { read: 'all', write: 'own', reassign: 'none' },
     task: { read: 'all', write: 'own', reassign: 'none' },
+    portfolio_view: OWN_VIEWS,
   },
   viewer: readOnly(),
 };
@@ -63,6 +68,7 @@ export const KEY_MATRIX: Record<KeyScope, Record<Resource, Record<Action, Reach>
     account: { read: 'all', write: 'all', reassign: 'all' },
     task: { read: 'all', write: 'all', reassign: 'all' },
     import: { read: 'all', write: 'all', reassign: 'none' },
+    portfolio_view: { read: 'all', write: 'all', reassign: 'none' },
   },
   admin: everything(),
   ingest: nothing(),

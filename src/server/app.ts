@@ -36,7 +36,9 @@ import { dummyHash } from '../identity/password.js';
 import { settingsRoutes } from '../settings/routes.js';
 import { installErrorHandler, installJsonParser } from './errors.js';
 import { installIdempotency } from './idempotency.js';
-import { installHome } from './home.js';
+import { installWeb } from './web.js';
+import { portfolioRoutes } from '../portfolio/routes.js';
+import compress from '@fastify/compress';
 import { importRoutes } from '../accounts/importer/routes.js';
 import { exportRoutes } from '../accounts/export/routes.js';
 
@@ -107,6 +109,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: 'usage' },
         { name: 'support' },
         { name: 'settings' },
+        { name: 'portfolio' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -131,6 +134,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
   }
   await app.register(cookie);
+  // JSON and the web app's files travel gzip or brotli to browsers that ask.
+  await app.register(compress, { threshold: 1024 });
 
   const now = opts.now ?? (() => new Date());
   app.decorateRequest('ctx');
@@ -146,7 +151,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await dummyHash();
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  installHome(app);
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, version: VERSION }));
   await app.register(accountRoutes);
   await app.register(contactRoutes);
@@ -166,5 +170,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(usageReadRoutes);
   await app.register(ingestRoutes);
   await app.register(intakeAdminRoutes);
+  await app.register(portfolioRoutes);
+  await installWeb(app);
   return app;
 }

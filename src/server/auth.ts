@@ -22,6 +22,11 @@ export type RouteAccess =
   | 'session'
   /** An ingest-scoped key sent as HTTP Basic (the Segment-compatible intake). */
   | 'ingest'
+  /**
+   * The web app's HTML shell and its static files: anyone may load them, since the sign-in
+   * page is one of them; everything they show comes from guarded API routes.
+   */
+  | 'page'
   | { action: Action; resource: Resource };
 
 export interface RouteEntry {
@@ -61,9 +66,6 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 /** Routes anyone may call. Anything else needs a guard. `*` ends a prefix. */
 export const PUBLIC_ROUTES: readonly string[] = [
-  'GET /',
-  'GET /setup',
-  'GET /assets/home.js',
   'GET /api/health',
   'GET /api/openapi.json',
   'GET /api/docs',
@@ -179,7 +181,7 @@ function requireAccess(req: FastifyRequest, access: RouteAccess | undefined): vo
   }
   if (ingestKey)
     throw new AppError('insufficient_scope', 'an ingest key can only send events to /v1');
-  if (access === 'authenticated') return;
+  if (access === 'authenticated' || access === 'page') return;
   if (access === 'session') {
     if (p.kind !== 'user' || !p.session)
       throw new AppError('forbidden', 'this endpoint is for a signed-in user');
@@ -208,7 +210,7 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
   app.decorateRequest('sessionToken', null);
   app.addHook('onRequest', async (req) => {
     const url = req.routeOptions.url ?? req.url.split('?')[0]!;
-    const open = isPublic(req.method, url);
+    const open = isPublic(req.method, url) || req.routeOptions.config?.access === 'page';
     let principal: Principal = { kind: 'anonymous' };
     try {
       principal = await principalOf(req, opts);

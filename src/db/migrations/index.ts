@@ -5,6 +5,7 @@ import * as identity from './2026-11-23T02-identity.js';
 import * as usage from './2026-11-23T03-usage.js';
 import * as intakeWritePath from './2026-12-06T00-intake-write-path.js';
 import * as health from './2026-12-06T01-health.js';
+import * as portfolioViews from './2026-12-06T02-portfolio-views.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T03-usage': usage,
   '2026-12-06T00-intake-write-path': intakeWritePath,
   '2026-12-06T01-health': health,
+  '2026-12-06T02-portfolio-views': portfolioViews,
 };

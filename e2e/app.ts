@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { SCREENSHOTS } from './browser.js';
+import type { RunningServer } from './server.js';
+
+const run = promisify(execFile);
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 375, height: 812 };
+
+/** A CLI verb against a data directory. */
+export async function cli(
+  dataDir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
+  const { stdout } = await run('node', ['bin/tenure.js', ...args], {
+    env: { ...process.env, ...env, TENURE_DATA_DIR: dataDir },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/**
+ * A small demo company (300 accounts), scored for the last 35 days so trends and drivers
+ * have history, before the server starts.
+ */
+export async function prepareDemo(dataDir: string, password: string): Promise<void> {
+  await cli(dataDir, ['demo', '--accounts', '300', '--json'], { TENURE_DEMO_PASSWORD: password });
+  const day = (n: number) => new Date(Date.now() - n * 864e5).toISOString().slice(0, 10);
+  await cli(dataDir, ['health', 'score', '--from', day(35), '--to', day(0), '--json']);
+}
+
+/** A user made with the CLI against the server's data directory. */
+export async function createUser(
+  server: RunningServer,
+  user: { email: string; name: string; role: string; password: string },
+): Promise<void> {
+  const child = run(
+    'node',
+    [
+      'bin/tenure.js',
+      'users',
+      'create',
+      '--email',
+      user.email,
+      '--name',
+      user.name,
+      '--role',
+      user.role,
+      '--password-stdin',
+    ],
+    { env: { ...process.env, TENURE_DATA_DIR: server.dataDir } },
+  );
+  child.child.stdin?.end(`${user.password}\n`);
+  await child;
+}
+
+/** Sign in through the sign-in page and wait for the portfolio. */
+export async function signIn(
+  browser: Browser,
+  server: RunningServer,
+  email: string,
+  password: string,
+  viewport = DESKTOP,
+): Promise<Page> {
+  // axe needs a page of its own context; each user gets a fresh one (no shared cookies).
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/signin`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/portfolio/);
+  return page;
+}
+
+/** Accessibility: serious or critical violations on the page as it is now, as readable lines. */
+export async function axeProblems(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
+}
+
+/** The page at desktop and phone widths, kept as CI artifacts. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  await page.setViewportSize(DESKTOP);
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}-desktop.png` });
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}-phone.png` });
+  await page.setViewportSize(DESKTOP);
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser.js';
+import { startServer, type RunningServer } from './server.js';
+import { axeProblems, createUser, PHONE, prepareDemo, screenshots, signIn } from './app.js';
+
+const DEMO_PASSWORD = 'demo-sign-in-for-browser-tests-1';
+const MANAGER = 'elena.vasquez@demo.tenure.dev';
+const VIEWER = {
+  email: 'vera.viewer@example.com',
+  name: 'Vera Viewer',
+  role: 'viewer',
+  password: 'viewer-password-long-enough-1',
+};
+
+/** Accounts the portfolio lists for the manager (everyone's, not archived). */
+async function countAccounts(server: RunningServer): Promise<number> {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: MANAGER, password: DEMO_PASSWORD }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const r = await fetch(`${server.url}/api/v1/portfolio?scope=all`, { headers: { cookie } });
+  return ((await r.json()) as { rows: unknown[] }).rows.length;
+}
+
+describe('the web app over the demo company', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let accounts = 0;
+  beforeAll(async () => {
+    server = await startServer([], {}, (dir) => prepareDemo(dir, DEMO_PASSWORD));
+    await createUser(server, VIEWER);
+    accounts = await countAccounts(server);
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a manager filters the portfolio, saves a view, reads an account’s drivers and logs a note', async () => {
+    const page = await signIn(browser, server, MANAGER, DEMO_PASSWORD);
+    const summary = page.getByTestId('portfolio-summary');
+    await expect
+      .poll(() => summary.textContent())
+      .toMatch(new RegExp(`^${accounts} of ${accounts} accounts`));
+    expect(await axeProblems(page)).toEqual([]);
+    await screenshots(page, 'portfolio');
+
+    // Filter to the red tier: fewer rows, and the URL holds the filter.
+    await page.getByRole('textbox', { name: 'Health' }).click();
+    await page.getByRole('option', { name: 'Red', exact: true }).filter({ visible: true }).click();
+    await page.keyboard.press('Escape');
+    await page.waitForURL(/tier=Red/);
+    const shown = async () => Number((await summary.textContent())!.split(' ')[0]);
+    await expect.poll(shown).toBeLessThan(accounts);
+    const filtered = await shown();
+    expect(filtered).toBeGreaterThan(0);
+
+    // Save it as a shared view, leave, and come back through the view.
+    await page.getByRole('button', { name: 'Views' }).click();
+    await page.getByRole('menuitem', { name: 'Save current view…' }).click();
+    await page.getByLabel('Name').fill('Red accounts');
+    await page.getByLabel('Share with the team').check();
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByText('Saved the view “Red accounts”').waitFor();
+    await page.goto(`${server.url}/portfolio`);
+    await expect.poll(() => summary.textContent()).toMatch(new RegExp(`^${accounts} of`));
+    await page.getByRole('button', { name: 'Views' }).click();
+    await page.getByRole('menuitem', { name: /Red accounts/ }).click();
+    await page.waitForURL(/tier=Red/);
+    await expect.poll(() => summary.textContent()).toMatch(new RegExp(`^${filtered} of`));
+
+    // Open the first account: its health, the drivers of its change, and its timeline.
+    const first = page.getByRole('table', { name: 'Accounts' }).getByRole('link').first();
+    const name = (await first.textContent())!;
+    await first.click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await page.getByTestId('drivers').waitFor();
+    expect(await page.getByTestId('drivers').textContent()).toMatch(/points/);
+    expect(await axeProblems(page)).toEqual([]);
+    await screenshots(page, 'account-health');
+
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.waitForURL(/tab=timeline/);
+    await page.getByLabel('Title').fill('Called the champion about the renewal');
+    await page.getByLabel('Details').fill('They want a usage review before signing.');
+    await page.getByRole('button', { name: 'Log note' }).click();
+    await page.getByTestId('timeline').getByText('Called the champion about the renewal').waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await screenshots(page, 'account-timeline');
+
+    for (const tab of ['Usage', 'Revenue', 'Contacts', 'Tickets & NPS', 'Alerts']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.waitForLoadState('networkidle');
+      expect(await axeProblems(page), tab).toEqual([]);
+    }
+    await page.close();
+  });
+
+  it('the alerts inbox and the profile work on a phone and pass the accessibility checks', async () => {
+    const page = await signIn(browser, server, MANAGER, DEMO_PASSWORD, PHONE);
+    await page.goto(`${server.url}/alerts?whose=all`);
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await axeProblems(page)).toEqual([]);
+    await screenshots(page, 'alerts');
+    await page.goto(`${server.url}/profile`);
+    await page.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await screenshots(page, 'profile');
+    await page.goto(`${server.url}/signin`);
+    await page.close();
+  });
+
+  it('a viewer finds no edit controls', async () => {
+    const page = await signIn(browser, server, VIEWER.email, VIEWER.password);
+    await page.getByRole('table', { name: 'Accounts' }).waitFor();
+    await page.getByRole('button', { name: 'Views' }).click();
+    await page.getByRole('menuitem', { name: /Red accounts/ }).waitFor();
+    expect(await page.getByRole('menuitem', { name: 'Save current view…' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.getByRole('table', { name: 'Accounts' }).getByRole('link').first().click();
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.getByTestId('timeline').waitFor();
+    expect(await page.getByRole('form', { name: 'Log an activity' }).count()).toBe(0);
+    await page.getByRole('tab', { name: 'Alerts' }).click();
+    await page
+      .getByRole('radiogroup', { name: 'Alert status' })
+      .getByText('All', { exact: true })
+      .click();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
+    await page.close();
+  });
+});

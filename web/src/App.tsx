@@ -1,0 +1,121 @@
+import {
+  createTheme,
+  MantineProvider,
+  Modal,
+  MultiSelect,
+  Notification,
+  Select,
+  type CSSVariablesResolver,
+} from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { ApiError } from './api/client';
+import { Shell } from './components/Shell';
+import { RequireSession } from './components/RequireSession';
+import { SignIn } from './pages/SignIn';
+import { Setup } from './pages/Setup';
+import { Page } from './components/Page';
+
+const Portfolio = lazy(() => import('./pages/Portfolio'));
+const Account = lazy(() => import('./pages/Account'));
+const Alerts = lazy(() => import('./pages/Alerts'));
+const Profile = lazy(() => import('./pages/Profile'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+
+const theme = createTheme({
+  primaryColor: 'indigo',
+  // Shade 8 keeps links, active navigation and light buttons at WCAG AA contrast.
+  primaryShade: { light: 8, dark: 4 },
+  defaultRadius: 'md',
+  // Icon-only buttons Mantine draws get a name a screen reader can say.
+  components: {
+    Notification: Notification.extend({
+      defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } },
+    }),
+    Select: Select.extend({ defaultProps: { clearButtonProps: { 'aria-label': 'Clear' } } }),
+    MultiSelect: MultiSelect.extend({
+      defaultProps: { clearButtonProps: { 'aria-label': 'Clear' } },
+    }),
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
+  fontFamily:
+    'Inter, ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+});
+
+/**
+ * Text dark enough for WCAG AA on white and on the tinted backgrounds of light badges and
+ * buttons: Mantine's defaults (dimmed grey, shade-6 coloured text) measure 2.5–4:1.
+ */
+const AA_TEXT: Record<string, string> = {
+  red: '#b02525',
+  orange: '#a33b0b',
+  yellow: '#6e4b00',
+  teal: '#05614a',
+  indigo: '#3142b0',
+  gray: '#3d4248',
+};
+
+const resolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: {
+    '--mantine-color-dimmed': '#5c636a',
+    ...Object.fromEntries(
+      Object.entries(AA_TEXT).flatMap(([c, v]) => [
+        [`--mantine-color-${c}-light-color`, v],
+        [`--mantine-color-${c}-text`, v],
+      ]),
+    ),
+  },
+  dark: { '--mantine-color-dimmed': '#a6a7ab' },
+});
+
+/** A 401 anywhere means the session is gone: forget it, and the router sends the user to sign in. */
+function onError(err: unknown): void {
+  if (err instanceof ApiError && err.status === 401) queryClient.setQueryData(['session'], null);
+}
+
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
+  defaultOptions: {
+    queries: {
+      retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+      staleTime: 30_000,
+    },
+  },
+});
+
+const router = createBrowserRouter([
+  { path: '/signin', element: <SignIn /> },
+  { path: '/setup', element: <Setup /> },
+  {
+    element: <RequireSession />,
+    children: [
+      {
+        element: <Shell />,
+        children: [
+          { index: true, element: <Navigate to="/portfolio" replace /> },
+          { path: 'portfolio', element: <Page title="Portfolio" lazy={<Portfolio />} /> },
+          { path: 'accounts/:id', element: <Page title="Account" lazy={<Account />} /> },
+          { path: 'alerts', element: <Page title="Alerts" lazy={<Alerts />} /> },
+          { path: 'profile', element: <Page title="Profile" lazy={<Profile />} /> },
+          { path: '*', element: <Page title="Not found" lazy={<NotFound />} /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={resolver}>
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}
