@@ -96,7 +96,8 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: `${SCREENSHOTS}/${name}-desktop.png` });
   await page.setViewportSize(PHONE);
-  await page.waitForTimeout(150);
+  // Let the layout settle (the navigation and filters animate when the width changes).
+  await page.waitForTimeout(500);
   await page.screenshot({ path: `${SCREENSHOTS}/${name}-phone.png` });
   await page.setViewportSize(DESKTOP);
 }

@@ -134,8 +134,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
   }
   await app.register(cookie);
-  // JSON and the web app's files travel gzip or brotli to browsers that ask.
-  await app.register(compress, { threshold: 1024 });
+  // JSON and the web app's files travel gzip or brotli to browsers that ask. Request bodies
+  // are the routes' business: the event intake reads gzip itself, with its own limits.
+  await app.register(compress, { threshold: 1024, globalDecompression: false });
 
   const now = opts.now ?? (() => new Date());
   app.decorateRequest('ctx');

@@ -12,8 +12,18 @@ export async function openApiDocument(): Promise<unknown> {
     await migrateToLatest(handle.db);
     const app = await buildServer({ handle, config: loadConfig({}), logger: false });
     await app.ready();
-    const doc = app.swagger();
+    const doc = app.swagger() as { components?: { schemas?: Record<string, unknown> } };
     await app.close();
+    // Components are listed in the order their modules were loaded, which differs between
+    // entry points; sorted, the generated web types do not churn.
+    const schemas = doc.components?.schemas;
+    if (schemas) {
+      doc.components!.schemas = Object.fromEntries(
+        Object.keys(schemas)
+          .sort()
+          .map((k) => [k, schemas[k]]),
+      );
+    }
     return doc;
   } finally {
     await handle.destroy();

@@ -42,7 +42,7 @@ export async function installWeb(app: FastifyInstance): Promise<void> {
     // Vite names every asset by its content hash: a changed file is a new name.
     return reply.sendFile(file, join(root, 'assets'), { immutable: true, maxAge: '365d' });
   });
-  for (const file of ['favicon.svg']) {
+  for (const file of ['favicon.svg', 'no-javascript.html']) {
     app.get(`/${file}`, page, async (_req, reply) => {
       if (!root || !existsSync(join(root, file))) throw new AppError('not_found', `no ${file}`);
       return reply.header('cache-control', 'public, max-age=86400').sendFile(file, root);

@@ -6407,1513 +6407,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ErrorInput: {
-            error: {
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-                requestId: string;
-            };
-        };
-        AccountInput: {
-            id: string;
-            name: string;
-            domain: string | null;
-            crmId: string | null;
-            billingId: string | null;
-            productId: string | null;
-            segment: string;
-            industry: string | null;
-            region: string | null;
-            ownerId: string | null;
-            parentId: string | null;
-            /** @enum {string} */
-            stage: "prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned";
-            stageChangedAt: string;
-            traits: {
-                [key: string]: unknown;
-            };
-            currency: string;
-            mrrMinor: number;
-            arrMinor: number;
-            renewalDate: string | null;
-            churnedOn: string | null;
-            churnReason: string | null;
-            churnNote: string | null;
-            archivedAt: string | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        AccountCreateInput: {
-            name: string;
-            domain?: string | null;
-            crmId?: string | null;
-            billingId?: string | null;
-            /** @description the id your product sends for this account: Segment groupId */
-            productId?: string | null;
-            segment?: string;
-            industry?: string | null;
-            region?: string | null;
-            ownerId?: string | null;
-            parentId?: string | null;
-            /** @enum {string} */
-            stage?: "prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned";
-            traits?: {
-                [key: string]: unknown;
-            };
-            /** @example USD */
-            currency?: string;
-            churnedOn?: string | null;
-            churnReason?: ("product" | "value" | "relationship" | "financial" | "competition" | "strategic" | "other") | null;
-            churnNote?: string | null;
-        };
-        AccountPatchInput: {
-            name?: string;
-            domain?: string | null;
-            crmId?: string | null;
-            billingId?: string | null;
-            /** @description the id your product sends for this account: Segment groupId */
-            productId?: string | null;
-            segment?: string;
-            industry?: string | null;
-            region?: string | null;
-            ownerId?: string | null;
-            parentId?: string | null;
-            /** @enum {string} */
-            stage?: "prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned";
-            /** @description merged into the stored traits; a key sent as null is removed */
-            traits?: {
-                [key: string]: unknown;
-            };
-            /** @example USD */
-            currency?: string;
-            churnedOn?: string | null;
-            churnReason?: ("product" | "value" | "relationship" | "financial" | "competition" | "strategic" | "other") | null;
-            churnNote?: string | null;
-            stageReason?: string;
-        };
-        AccountPageInput: {
-            items: components["schemas"]["AccountInput"][];
-            nextCursor: string | null;
-        };
-        StageChangeInput: {
-            id: string;
-            fromStage: string | null;
-            toStage: string;
-            changedAt: string;
-            actor: string;
-            reason: string | null;
-        };
-        /** @description RFC 4180 CSV, UTF-8 with BOM, CRLF line endings */
-        CsvFileInput: string;
-        UsageSettingsInput: {
-            features: {
-                [key: string]: string;
-            };
-            retentionDays: number;
-        };
-        /** @description fields left out keep their value */
-        UsageSettingsUpdateInput: {
-            /** @description event name → feature, e.g. { "Report Exported": "reporting" } */
-            features?: {
-                [key: string]: string;
-            };
-            /** @description days raw events are kept; daily rollups are kept for ever */
-            retentionDays?: number;
-        };
-        HealthAlertSettingsInput: {
-            /** @description score_drop: points the composite must fall (default 10) */
-            scoreDropPoints: number;
-            /** @description score_drop: …within this many days (default 30) */
-            scoreDropWindowDays: number;
-            /** @description tier_change: changes this many days back are reported (default 7) */
-            tierChangeLookbackDays: number;
-            /** @description usage_drop: active users fell by more than this percent (default 30) */
-            usageDropPercent: number;
-            /** @description usage_drop: fewer users than this in the 30 days before is too few (default 5) */
-            usageDropMinUsers: number;
-            /** @description support_spike: times the weekly average of the 90 days before (default 3) */
-            supportSpikeMultiplier: number;
-            /** @description support_spike: and at least this many tickets in 7 days (default 3) */
-            supportSpikeMinTickets: number;
-            /** @description onboarding_no_login: days in onboarding with no active user (default 14) */
-            onboardingNoLoginDays: number;
-            /** @description renewal_risk: renewals this many days ahead (default 60) */
-            renewalWithinDays: number;
-            /** @description red_no_intervention: more than this many days in the lowest tier (default 14) */
-            redDays: number;
-            /** @description champion_left, detractor_nps: older events are history, not news (default 30) */
-            eventLookbackDays: number;
-        };
-        /** @description fields left out keep their value */
-        HealthAlertSettingsUpdateInput: {
-            /** @description score_drop: points the composite must fall (default 10) */
-            scoreDropPoints?: number;
-            /** @description score_drop: …within this many days (default 30) */
-            scoreDropWindowDays?: number;
-            /** @description tier_change: changes this many days back are reported (default 7) */
-            tierChangeLookbackDays?: number;
-            /** @description usage_drop: active users fell by more than this percent (default 30) */
-            usageDropPercent?: number;
-            /** @description usage_drop: fewer users than this in the 30 days before is too few (default 5) */
-            usageDropMinUsers?: number;
-            /** @description support_spike: times the weekly average of the 90 days before (default 3) */
-            supportSpikeMultiplier?: number;
-            /** @description support_spike: and at least this many tickets in 7 days (default 3) */
-            supportSpikeMinTickets?: number;
-            /** @description onboarding_no_login: days in onboarding with no active user (default 14) */
-            onboardingNoLoginDays?: number;
-            /** @description renewal_risk: renewals this many days ahead (default 60) */
-            renewalWithinDays?: number;
-            /** @description red_no_intervention: more than this many days in the lowest tier (default 14) */
-            redDays?: number;
-            /** @description champion_left, detractor_nps: older events are history, not news (default 30) */
-            eventLookbackDays?: number;
-        };
-        ContactInput: {
-            id: string;
-            accountId: string;
-            externalId: string | null;
-            name: string;
-            email: string | null;
-            title: string | null;
-            phone: string | null;
-            roles: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
-            lastSeenAt: string | null;
-            latestNps: number | null;
-            leftOn: string | null;
-            leftReason: string | null;
-            archivedAt: string | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        ContactCreateInput: {
-            accountId: string;
-            externalId?: string | null;
-            name: string;
-            email?: string | null;
-            title?: string | null;
-            phone?: string | null;
-            roles?: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
-            lastSeenAt?: string | null;
-            latestNps?: number | null;
-        };
-        ContactPatchInput: {
-            externalId?: string | null;
-            name?: string;
-            email?: string | null;
-            title?: string | null;
-            phone?: string | null;
-            roles?: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
-            lastSeenAt?: string | null;
-            latestNps?: number | null;
-        };
-        ContactLeftInput: {
-            /**
-             * Format: date
-             * @description defaults to today
-             * @example 2026-11-23
-             */
-            leftOn?: string;
-            reason?: string;
-        };
-        ContactPageInput: {
-            items: components["schemas"]["ContactInput"][];
-            nextCursor: string | null;
-        };
-        SubscriptionInput: {
-            id: string;
-            accountId: string;
-            externalId: string | null;
-            plan: string;
-            product: string | null;
-            seats: number | null;
-            mrrMinor: number;
-            arrMinor: number;
-            currency: string;
-            /** @enum {string} */
-            billingFrequency: "monthly" | "quarterly" | "annual" | "multi_year";
-            startDate: string;
-            endDate: string | null;
-            autoRenew: boolean;
-            /** @enum {string} */
-            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
-            canceledOn: string | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        SubscriptionCreateInput: {
-            accountId: string;
-            externalId?: string | null;
-            plan: string;
-            product?: string | null;
-            seats?: number | null;
-            /** @description monthly recurring revenue in minor units (cents) */
-            mrrMinor: number;
-            /** @example USD */
-            currency?: string;
-            /**
-             * @default annual
-             * @enum {string}
-             */
-            billingFrequency: "monthly" | "quarterly" | "annual" | "multi_year";
-            /**
-             * Format: date
-             * @example 2026-11-23
-             */
-            startDate: string;
-            /** @description end of the current term: the renewal date */
-            endDate?: string | null;
-            /** @default false */
-            autoRenew: boolean;
-            /**
-             * @default active
-             * @enum {string}
-             */
-            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
-            canceledOn?: string | null;
-        };
-        SubscriptionPatchInput: {
-            externalId?: string | null;
-            plan?: string;
-            product?: string | null;
-            seats?: number | null;
-            mrrMinor?: number;
-            /** @enum {string} */
-            billingFrequency?: "monthly" | "quarterly" | "annual" | "multi_year";
-            /**
-             * Format: date
-             * @example 2026-11-23
-             */
-            startDate?: string;
-            /** @description end of the current term: the renewal date */
-            endDate?: string | null;
-            autoRenew?: boolean;
-            /** @enum {string} */
-            status?: "trialing" | "active" | "past_due" | "canceled" | "expired";
-            canceledOn?: string | null;
-            /**
-             * Format: date
-             * @description when the change takes effect for revenue; defaults to today (or canceledOn when canceling)
-             * @example 2026-11-23
-             */
-            effectiveDate?: string;
-        };
-        SubscriptionPageInput: {
-            items: components["schemas"]["SubscriptionInput"][];
-            nextCursor: string | null;
-        };
-        RevenueMovementInput: {
-            id: string;
-            accountId: string;
-            subscriptionId: string;
-            /** @enum {string} */
-            kind: "new" | "expansion" | "contraction" | "churn" | "reactivation";
-            effectiveDate: string;
-            mrrDeltaMinor: number;
-            accountMrrBeforeMinor: number;
-            accountMrrAfterMinor: number;
-            currency: string;
-            recordedAt: string;
-            source: string;
-        };
-        MrrAtDateInput: {
-            date: string;
-            byCurrency: {
-                currency: string;
-                mrrMinor: number;
-                arrMinor: number;
-            }[];
-        };
-        TimelineEntryInput: {
-            id: string;
-            accountId: string;
-            /** @enum {string} */
-            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
-            occurredAt: string;
-            title: string;
-            body: string | null;
-            contactId: string | null;
-            actor: string;
-            data: {
-                [key: string]: unknown;
-            };
-            createdAt: string;
-        };
-        ActivityCreateInput: {
-            /** @enum {string} */
-            kind: "note" | "call" | "meeting" | "email";
-            title: string;
-            body?: string | null;
-            /**
-             * Format: date-time
-             * @description defaults to now
-             */
-            occurredAt?: string;
-            contactId?: string | null;
-            data?: {
-                [key: string]: unknown;
-            };
-        };
-        TimelinePageInput: {
-            items: components["schemas"]["TimelineEntryInput"][];
-            nextCursor: string | null;
-        };
-        UserInput: {
-            id: string;
-            email: string;
-            name: string;
-            /** @enum {string} */
-            role: "admin" | "manager" | "csm" | "viewer";
-            managerId: string | null;
-            hasPassword: boolean;
-            sso: boolean;
-            lastLoginAt: string | null;
-            createdAt: string;
-            archivedAt: string | null;
-        };
-        SignedInInput: {
-            user: components["schemas"]["UserInput"];
-            /** @description send as X-CSRF-Token on every POST/PUT/PATCH/DELETE */
-            csrfToken: string;
-            expiresAt: string;
-        };
-        SessionInput: {
-            id: string;
-            method: string;
-            createdAt: string;
-            lastSeenAt: string;
-            expiresAt: string;
-            ip: string | null;
-            userAgent: string | null;
-            current: boolean;
-        };
-        ApiKeyInput: {
-            id: string;
-            name: string;
-            prefix: string;
-            /** @enum {string} */
-            scope: "read" | "write" | "admin" | "ingest";
-            createdBy: string;
-            createdAt: string;
-            expiresAt: string | null;
-            revokedAt: string | null;
-            lastUsedAt: string | null;
-            lastUsedIp: string | null;
-        };
-        WhoAmIInput: {
-            /** @enum {string} */
-            kind: "user" | "api_key" | "operator";
-            user: components["schemas"]["UserInput"] | null;
-            key: components["schemas"]["ApiKeyInput"] | null;
-            csrfToken: string | null;
-            sessionExpiresAt: string | null;
-        };
-        AuditEntryInput: {
-            id: string;
-            at: string;
-            actor: {
-                kind: string;
-                id: string;
-                name: string;
-            };
-            entity: string;
-            entityId: string;
-            action: string;
-            /** @description changed fields: [before, after]; secrets show as [redacted] */
-            changes: {
-                [key: string]: [
-                    unknown,
-                    unknown
-                ];
-            };
-            requestId: string | null;
-            ip: string | null;
-        };
-        TicketInput: {
-            id: string;
-            accountId: string;
-            externalId: string | null;
-            subject: string;
-            /** @enum {string} */
-            priority: "low" | "normal" | "high" | "urgent";
-            /** @enum {string} */
-            status: "open" | "pending" | "solved" | "closed";
-            openedAt: string;
-            firstResponseAt: string | null;
-            resolvedAt: string | null;
-            firstResponseHours: number | null;
-            resolutionHours: number | null;
-            csat: number | null;
-            escalated: boolean;
-            contactId: string | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        TicketCreateInput: {
-            accountId: string;
-            /** @description the ticket id in the help desk */
-            externalId?: string | null;
-            subject: string;
-            /**
-             * @description defaults to normal
-             * @enum {string}
-             */
-            priority?: "low" | "normal" | "high" | "urgent";
-            /**
-             * @description defaults to open
-             * @enum {string}
-             */
-            status?: "open" | "pending" | "solved" | "closed";
-            /**
-             * Format: date-time
-             * @description defaults to now
-             */
-            openedAt?: string;
-            firstResponseAt?: string | null;
-            /** @description only for solved or closed tickets; moving to solved or closed sets it to now unless given */
-            resolvedAt?: string | null;
-            csat?: number | null;
-            escalated?: boolean;
-            /** @description a contact of the same account */
-            contactId?: string | null;
-        };
-        TicketPatchInput: {
-            /** @description the ticket id in the help desk */
-            externalId?: string | null;
-            subject?: string;
-            /** @enum {string} */
-            priority?: "low" | "normal" | "high" | "urgent";
-            /** @enum {string} */
-            status?: "open" | "pending" | "solved" | "closed";
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant; stored in UTC
-             */
-            openedAt?: string;
-            firstResponseAt?: string | null;
-            /** @description only for solved or closed tickets; moving to solved or closed sets it to now unless given */
-            resolvedAt?: string | null;
-            csat?: number | null;
-            escalated?: boolean;
-            /** @description a contact of the same account */
-            contactId?: string | null;
-        };
-        TicketPageInput: {
-            items: components["schemas"]["TicketInput"][];
-            nextCursor: string | null;
-        };
-        SurveyResponseInput: {
-            id: string;
-            accountId: string;
-            contactId: string | null;
-            externalId: string | null;
-            /** @enum {string} */
-            kind: "nps" | "csat";
-            score: number;
-            /** @description NPS only: 9–10, 7–8, 0–6 */
-            category: ("promoter" | "passive" | "detractor") | null;
-            comment: string | null;
-            respondedAt: string;
-            createdAt: string;
-        };
-        SurveyResponseCreateInput: {
-            accountId: string;
-            /** @enum {string} */
-            kind: "nps" | "csat";
-            /** @description NPS 0–10, CSAT 1–5 */
-            score: number;
-            comment?: string | null;
-            /**
-             * Format: date-time
-             * @description defaults to now
-             */
-            respondedAt?: string;
-            /** @description a contact of the same account */
-            contactId?: string | null;
-            /** @description the response id in the survey tool */
-            externalId?: string | null;
-        };
-        SurveyResponsePageInput: {
-            items: components["schemas"]["SurveyResponseInput"][];
-            nextCursor: string | null;
-        };
-        NpsInput: {
-            /** @description % promoters − % detractors; null without responses */
-            score: number | null;
-            responses: number;
-            promoters: number;
-            passives: number;
-            detractors: number;
-        };
-        SupportSummaryInput: {
-            accountId: string;
-            asOf: string;
-            tickets: {
-                /** @description open or pending at asOf */
-                open: number;
-                urgentOpen: number;
-                escalatedOpen: number;
-                openedLast30Days: number;
-                /** @description opened in the 30 days before those */
-                openedPrior30Days: number;
-                /** @description openedLast30Days − openedPrior30Days */
-                openedChange: number;
-                resolvedLast90Days: number;
-                /** @description over tickets resolved in the last 90 days that have a first response */
-                medianFirstResponseHours: number | null;
-                /** @description over tickets resolved in the last 90 days */
-                medianResolutionHours: number | null;
-            };
-            csat: {
-                /** @description ticket ratings (resolved in 90 days) and CSAT responses (90 days), 1–5 */
-                average: number | null;
-                ratings: number;
-                fromTickets: number;
-                fromSurveys: number;
-            };
-            nps: {
-                latest: {
-                    responseId: string;
-                    score: number;
-                    /** @enum {string} */
-                    category: "promoter" | "passive" | "detractor";
-                    respondedAt: string;
-                    contactId: string | null;
-                    contactName: string | null;
-                } | null;
-                last90Days: components["schemas"]["NpsInput"];
-                prior90Days: components["schemas"]["NpsInput"];
-                /** @description last90Days.score − prior90Days.score */
-                trend: number | null;
-            };
-        };
-        ManualMeasureCreateInput: {
-            accountId: string;
-            /** @enum {string} */
-            measure: "manual.csm_sentiment" | "manual.executive_engagement";
-            /** @description within the measure's range, e.g. 1–10 for CSM sentiment */
-            value: number;
-            note?: string;
-            /**
-             * Format: date
-             * @description the last day the value counts (not before today); defaults to 90 days from today
-             * @example 2026-11-23
-             */
-            staleAfter?: string;
-        };
-        ManualMeasureInput: {
-            id: string;
-            accountId: string;
-            /** @enum {string} */
-            measure: "manual.csm_sentiment" | "manual.executive_engagement";
-            value: number;
-            note: string | null;
-            recordedAt: string;
-            recordedBy: string;
-            staleAfter: string;
-            stale: boolean;
-        };
-        ManualMeasureListInput: {
-            items: components["schemas"]["ManualMeasureInput"][];
-        };
-        BacktestInput: {
-            id: string;
-            createdAt: string;
-            model: {
-                key: string;
-                version: number;
-                name: string;
-            };
-            params: {
-                horizonDays: number;
-                from: string;
-                to: string;
-                trainUntil: string;
-            };
-            report: {
-                counts: {
-                    samples: number;
-                    churned: number;
-                    retained: number;
-                    scored: {
-                        churned: number;
-                        retained: number;
-                    };
-                    unscored: {
-                        churned: number;
-                        retained: number;
-                    };
-                    minOutcomes: number;
-                    firstOutcome: string | null;
-                    lastOutcome: string | null;
-                };
-                verdict: {
-                    /** @enum {string} */
-                    kind: "signal" | "no_signal" | "inverse" | "too_few";
-                    text: string;
-                };
-                auc: {
-                    auc: number;
-                    se: number | null;
-                    ci: [
-                        number,
-                        number
-                    ] | null;
-                    retained: number;
-                    churned: number;
-                } | null;
-                tiers: {
-                    tier: string;
-                    color: string | null;
-                    min: number | null;
-                    n: number;
-                    renewed: number;
-                    churned: number;
-                    renewalRate: number | null;
-                    churnRate: number | null;
-                }[];
-                lowestTierLift: {
-                    tier: string;
-                    churnRate: number;
-                    overallChurnRate: number;
-                    lift: number;
-                } | null;
-                flaggedTiers: string[];
-                flaggedArr: {
-                    currency: string;
-                    churnedArrMinor: number;
-                    flaggedArrMinor: number;
-                    unscoredArrMinor: number;
-                    share: number | null;
-                }[];
-                calibration: {
-                    /** @constant */
-                    method: "platt_heldout";
-                    text: string;
-                    rows: {
-                        bin: number;
-                        n: number;
-                        meanPredicted: number;
-                        observedRate: number;
-                        minPredicted: number;
-                        maxPredicted: number;
-                        compositeMin: number;
-                        compositeMax: number;
-                    }[];
-                } | null;
-                fitted: {
-                    /** @enum {string} */
-                    status: "fitted" | "untested" | "no_weights" | "too_few";
-                    text: string;
-                    trainUntil: string;
-                    l2: number;
-                    train: {
-                        churned: number;
-                        retained: number;
-                    };
-                    heldOut: {
-                        churned: number;
-                        retained: number;
-                    };
-                    fittedAuc: {
-                        auc: number;
-                        se: number | null;
-                        ci: [
-                            number,
-                            number
-                        ] | null;
-                        retained: number;
-                        churned: number;
-                    } | null;
-                    modelAuc: {
-                        auc: number;
-                        se: number | null;
-                        ci: [
-                            number,
-                            number
-                        ] | null;
-                        retained: number;
-                        churned: number;
-                    } | null;
-                    currentAuc: {
-                        auc: number;
-                        se: number | null;
-                        ci: [
-                            number,
-                            number
-                        ] | null;
-                        retained: number;
-                        churned: number;
-                    } | null;
-                    difference: {
-                        diff: number;
-                        se: number | null;
-                        ci: [
-                            number,
-                            number
-                        ] | null;
-                    } | null;
-                    intercept: number | null;
-                    weights: {
-                        /** @enum {string} */
-                        measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
-                        coefficient: number | null;
-                        weight: number;
-                        observedShare: number;
-                        imputedWith: number | null;
-                    }[];
-                };
-            };
-        };
-        HealthMeasureInput: {
-            /** @enum {string} */
-            id: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
-            /** @enum {string} */
-            family: "usage" | "support" | "voice" | "relationship" | "commercial" | "manual";
-            label: string;
-            description: string;
-            /** @enum {string} */
-            unit: "ratio" | "count" | "days" | "score" | "flag" | "percent";
-            higherIsBetter: boolean;
-            min: number;
-            max: number | null;
-        };
-        HealthMeasureListInput: {
-            items: components["schemas"]["HealthMeasureInput"][];
-        };
-        HealthModelVersionInput: {
-            id: string;
-            key: string;
-            version: number;
-            name: string;
-            note: string | null;
-            createdAt: string;
-            createdBy: string;
-            /** @description the key scores accounts; all its versions share the flag */
-            active: boolean;
-            definition: {
-                key: string;
-                name: string;
-                description?: string;
-                appliesTo?: {
-                    segments?: string[];
-                    stages?: ("prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned")[];
-                };
-                dimensions: {
-                    key: string;
-                    name: string;
-                    weight: number;
-                    measures: {
-                        /** @enum {string} */
-                        measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
-                        weight?: number;
-                        bands: {
-                            min?: number;
-                            max?: number;
-                            score: number;
-                        }[];
-                    }[];
-                }[];
-                tiers: {
-                    name: string;
-                    min: number;
-                    /** @enum {string} */
-                    color?: "green" | "yellow" | "orange" | "red";
-                }[];
-            };
-        };
-        HealthModelListInput: {
-            items: components["schemas"]["HealthModelVersionInput"][];
-        };
-        HealthModelVersionListInput: {
-            key: string;
-            /** @description newest first */
-            items: components["schemas"]["HealthModelVersionInput"][];
-        };
-        HealthModelSaveInput: {
-            /** @description a health model as HealthModelDefinition describes; every problem is listed in error.details.issues with its path */
-            definition: {
-                [key: string]: unknown;
-            };
-            /** @description why this version; kept with it */
-            note?: string;
-            /** @description switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag */
-            activate?: boolean;
-        };
-        HealthModelImportInput: {
-            /** @description the YAML or JSON text of a model file */
-            text: string;
-            /** @enum {string} */
-            format?: "yaml" | "json";
-            /** @description why this version; kept with it */
-            note?: string;
-            /** @description switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag */
-            activate?: boolean;
-        };
-        HealthScoreRunRequestInput: {
-            /**
-             * Format: date
-             * @description score one day; defaults to today
-             * @example 2026-11-23
-             */
-            day?: string;
-            /**
-             * Format: date
-             * @description with to: score every day from this one
-             * @example 2026-11-23
-             */
-            from?: string;
-            /**
-             * Format: date
-             * @description with from: the last day to score (inclusive)
-             * @example 2026-11-23
-             */
-            to?: string;
-        };
-        HealthScoreRunInput: {
-            from: string;
-            to: string;
-            /** @description snapshots written over all days */
-            scored: number;
-            days: {
-                day: string;
-                scored: number;
-                /** @description accounts per tier; "none" without data */
-                byTier: {
-                    [key: string]: number;
-                };
-            }[];
-        };
-        AccountHealthInput: {
-            accountId: string;
-            /** @description the day asked for */
-            day: string;
-            /** @description the snapshot shown: the day itself, or the latest before it for an account no longer scored */
-            scoredOn: string;
-            model: {
-                key: string;
-                version: number;
-            };
-            /** @description 0–100, one decimal; null without any data */
-            composite: number | null;
-            compositeTenths: number | null;
-            tier: string | null;
-            /** @description share (0–1) of the model's weight that had data */
-            coverage: number;
-            dimensions: {
-                key: string;
-                name: string;
-                /** @description percent of the composite in the model */
-                weight: number;
-                /** @description 0–10; null when none of its measures had data */
-                score: number | null;
-                /** @description share (0–1) of the composite after re-weighting */
-                effectiveWeight: number;
-            }[];
-            measures: {
-                /** @enum {string} */
-                measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
-                label: string;
-                /** @enum {string} */
-                unit: "ratio" | "count" | "days" | "score" | "flag" | "percent";
-                dimension: string;
-                /** @description null: no data */
-                value: number | null;
-                /** @description the band score, 0–10 */
-                score: number | null;
-                /** @description relative weight inside its dimension */
-                weight: number;
-                /** @description share (0–1) of the composite; 0 without data */
-                effectiveWeight: number;
-                /** @description its part of compositeTenths; the parts add up exactly */
-                contributionTenths: number;
-            }[];
-        };
-        HealthTrendInput: {
-            accountId: string;
-            from: string;
-            to: string;
-            points: {
-                day: string;
-                composite: number | null;
-                tier: string | null;
-                coverage: number;
-                modelKey: string;
-                modelVersion: number;
-            }[];
-            /** @description days whose snapshot used another model (version) than the point before */
-            versionChanges: {
-                day: string;
-                from: string;
-                to: string;
-            }[];
-        };
-        HealthDriversInput: {
-            accountId: string;
-            from: {
-                day: string;
-                scoredOn: string;
-                model: {
-                    key: string;
-                    version: number;
-                };
-                composite: number | null;
-                tier: string | null;
-            };
-            to: {
-                day: string;
-                scoredOn: string;
-                model: {
-                    key: string;
-                    version: number;
-                };
-                composite: number | null;
-                tier: string | null;
-            };
-            /** @description a missing composite counts as 0 */
-            changeTenths: number;
-            /** @description points, one decimal */
-            change: number;
-            /** @description largest first; their contributions add up to the change exactly */
-            drivers: ({
-                /** @constant */
-                kind: "measure";
-                /** @enum {string} */
-                measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
-                label: string;
-                dimension: string;
-                fromValue: number | null;
-                toValue: number | null;
-                /** @description the old value's band score, under the newer model when the model changed */
-                fromScore: number | null;
-                toScore: number | null;
-                contributionTenths: number;
-                /** @description points, one decimal */
-                contribution: number;
-            } | {
-                /** @constant */
-                kind: "model_version";
-                fromModel: {
-                    key: string;
-                    version: number;
-                };
-                toModel: {
-                    key: string;
-                    version: number;
-                };
-                /** @description what the model change alone did */
-                contributionTenths: number;
-                contribution: number;
-            })[];
-        };
-        AccountManualMeasureCreateInput: {
-            /** @enum {string} */
-            measure: "manual.csm_sentiment" | "manual.executive_engagement";
-            /** @description within the measure's range, e.g. 1–10 for CSM sentiment */
-            value: number;
-            note?: string;
-            /**
-             * Format: date
-             * @description the last day the value counts (not before today); defaults to 90 days from today
-             * @example 2026-11-23
-             */
-            staleAfter?: string;
-        };
-        HealthAlertInput: {
-            id: string;
-            accountId: string;
-            accountName: string | null;
-            ownerId: string | null;
-            /** @enum {string} */
-            kind: "score_drop" | "tier_change" | "usage_drop" | "champion_left" | "support_spike" | "detractor_nps" | "onboarding_no_login" | "renewal_risk" | "red_no_intervention";
-            /** @enum {string} */
-            severity: "critical" | "high" | "medium" | "low";
-            /**
-             * @description a snooze that has run out reads as open
-             * @enum {string}
-             */
-            status: "open" | "acknowledged" | "snoozed" | "resolved";
-            title: string;
-            /** @description why, in one sentence */
-            reason: string;
-            /** @description the values and dates behind the alert, by kind */
-            evidence: {
-                [key: string]: unknown;
-            };
-            /** @description the day evaluated when the alert was raised */
-            day: string;
-            /** @description what makes it one alert: a day, a month, a week, a contact or answer id */
-            causeKey: string;
-            createdAt: string;
-            updatedAt: string;
-            snoozedUntil: string | null;
-            resolvedAt: string | null;
-            /** @description who last changed its status */
-            updatedBy: string | null;
-        };
-        HealthAlertPageInput: {
-            items: components["schemas"]["HealthAlertInput"][];
-            nextCursor: string | null;
-        };
-        HealthAlertSnoozeInput: {
-            /** @description a date (its start, UTC) or an instant, in the future, at most 366 days ahead */
-            until: string;
-        };
-        HealthAlertResolveInput: {
-            /** @description kept on the timeline */
-            note?: string;
-        };
-        HealthAlertEvaluateInput: {
-            /**
-             * Format: date
-             * @description defaults to today; not after today
-             * @example 2026-11-23
-             */
-            day?: string;
-            /** @description only these accounts (default: every live account) */
-            accountIds?: string[];
-        };
-        HealthAlertRunInput: {
-            day: string;
-            scope: number | "all";
-            /** @description alerts raised by this run */
-            created: number;
-            byKind: {
-                [key: string]: number;
-            };
-        };
-        HealthReviewCreateInput: {
-            accountId: string;
-            /** @description the CSM's read of the account, 1 (about to churn) to 10 (thriving) */
-            sentiment: number;
-            notes?: string;
-            /** @description how engaged the executive sponsor is, 1–10; recorded as manual.executive_engagement */
-            executiveEngagement?: number;
-        };
-        HealthReviewBodyInput: {
-            /** @description the CSM's read of the account, 1 (about to churn) to 10 (thriving) */
-            sentiment: number;
-            notes?: string;
-            /** @description how engaged the executive sponsor is, 1–10; recorded as manual.executive_engagement */
-            executiveEngagement?: number;
-        };
-        HealthReviewInput: {
-            id: string;
-            accountId: string;
-            /** @description the user (or operator, or API key) who recorded it */
-            reviewerId: string;
-            /** @description the reviewer's name, when a user */
-            reviewer: string | null;
-            reviewedAt: string;
-            /** @description the tier the account was in when reviewed */
-            tier: string | null;
-            sentiment: number | null;
-            executiveEngagement: number | null;
-            notes: string | null;
-        };
-        HealthReviewQueueItemInput: {
-            accountId: string;
-            accountName: string;
-            ownerId: string | null;
-            arrMinor: number;
-            currency: string;
-            /** @description from the latest health snapshot; null when not scored */
-            tier: string | null;
-            tierColor: ("green" | "yellow" | "orange" | "red") | null;
-            /** @description the first day of the current run of this tier (when unscored, the day created) */
-            tierSince: string;
-            /** @description the day of the latest snapshot */
-            scoredOn: string | null;
-            lastReviewedAt: string | null;
-            /** @enum {string} */
-            cadence: "weekly" | "every_two_weeks" | "monthly";
-            cadenceDays: number;
-            /** @description the day the next health check is due */
-            due: string;
-            /**
-             * @description ok before the due day, due on it, overdue once it has passed
-             * @enum {string}
-             */
-            status: "overdue" | "due" | "ok";
-            daysOverdue: number;
-        };
-        HealthReviewQueueInput: {
-            items: components["schemas"]["HealthReviewQueueItemInput"][];
-            nextCursor: string | null;
-        };
-        HealthReviewListInput: {
-            /** @description newest first */
-            items: components["schemas"]["HealthReviewInput"][];
-            /** @description when the next health check is due; null for archived or churned accounts */
-            cadence: components["schemas"]["HealthReviewQueueItemInput"] | null;
-        };
-        HealthReviewRecordedInput: {
-            review: components["schemas"]["HealthReviewInput"];
-            /** @description the account in the queue after the review */
-            cadence: components["schemas"]["HealthReviewQueueItemInput"] | null;
-        };
-        UsageSummaryInput: {
-            accountId: string;
-            asOf: string;
-            windows: {
-                day: {
-                    from: string;
-                    to: string;
-                };
-                week: {
-                    from: string;
-                    to: string;
-                };
-                prevWeek: {
-                    from: string;
-                    to: string;
-                };
-                month: {
-                    from: string;
-                    to: string;
-                };
-                prevMonth: {
-                    from: string;
-                    to: string;
-                };
-            };
-            dau: number;
-            wau: number;
-            mau: number;
-            avgDau: number;
-            /** @description average DAU over 30 days ÷ MAU */
-            stickiness: number | null;
-            /** @description average active days per active user over 30 days */
-            loginFrequency: number | null;
-            events30: number;
-            sessionSeconds30: number;
-            lastSeenAt: string | null;
-            seats: number | null;
-            /** @description MAU ÷ licensed seats on live subscriptions */
-            seatUtilisation: number | null;
-            featuresUsed: number;
-            featuresConfigured: number;
-            /** @description features used in 30 days ÷ features configured */
-            featureBreadth: number | null;
-            trends: {
-                weekOverWeek: {
-                    events: {
-                        current: number;
-                        previous: number;
-                        /** @description current ÷ previous; null when previous is 0 */
-                        ratio: number | null;
-                        /** @description percent change; null when previous is 0 */
-                        changePct: number | null;
-                    };
-                    activeUsers: {
-                        current: number;
-                        previous: number;
-                        /** @description current ÷ previous; null when previous is 0 */
-                        ratio: number | null;
-                        /** @description percent change; null when previous is 0 */
-                        changePct: number | null;
-                    };
-                };
-                monthOverMonth: {
-                    events: {
-                        current: number;
-                        previous: number;
-                        /** @description current ÷ previous; null when previous is 0 */
-                        ratio: number | null;
-                        /** @description percent change; null when previous is 0 */
-                        changePct: number | null;
-                    };
-                    activeUsers: {
-                        current: number;
-                        previous: number;
-                        /** @description current ÷ previous; null when previous is 0 */
-                        ratio: number | null;
-                        /** @description percent change; null when previous is 0 */
-                        changePct: number | null;
-                    };
-                };
-            };
-            features: {
-                feature: string;
-                users: number;
-                events: number;
-                lastUsedOn: string;
-            }[];
-            unusedFeatures: string[];
-            topUsers: {
-                userKey: string;
-                email: string | null;
-                name: string | null;
-                events: number;
-                activeDays: number;
-                lastSeenAt: string;
-            }[];
-        };
-        UsageSeriesInput: {
-            from: string;
-            to: string;
-            days: {
-                day: string;
-                events: number;
-                activeUsers: number;
-                sessionSeconds: number;
-                topEvents: {
-                    event: string;
-                    feature: string | null;
-                    events: number;
-                    users: number;
-                }[];
-            }[];
-        };
-        ProductUserInput: {
-            /** @description Segment userId, or anon:<anonymousId> */
-            userKey: string;
-            userId: string | null;
-            email: string | null;
-            name: string | null;
-            traits: {
-                [key: string]: unknown;
-            };
-            firstSeenAt: string;
-            lastSeenAt: string;
-            events: number;
-        };
-        IntakeResultInput: {
-            success: boolean;
-            accepted: number;
-            duplicates: number;
-            rejected: number;
-            results: {
-                index: number;
-                messageId: string | null;
-                /** @enum {string} */
-                status: "accepted" | "duplicate" | "rejected";
-                reason?: string;
-            }[];
-        };
-        DeadLetterInput: {
-            id: string;
-            receivedAt: string;
-            sourceId: string;
-            batchIndex: number | null;
-            messageId: string | null;
-            reason: string;
-            payload: unknown;
-            /** @enum {string} */
-            status: "open" | "replayed";
-            replayedAt: string | null;
-            replayResult: string | null;
-        };
-        IntakeStatsInput: {
-            events: number;
-            lastReceivedAt: string | null;
-            unattributed: number;
-            deadLettersOpen: number;
-            catalogEvents: number;
-            productUsers: number;
-            perDay: {
-                day: string;
-                events: number;
-                activeUsers: number;
-            }[];
-        };
-        CatalogEventInput: {
-            key: string;
-            type: string;
-            name: string;
-            firstSeenAt: string;
-            lastSeenAt: string;
-            volume: number;
-            properties: {
-                name: string;
-                type: string;
-                firstSeenAt: string;
-                lastSeenAt: string;
-                volume: number;
-            }[];
-        };
-        SegmentsInput: {
-            segments: string[];
-        };
-        PortfolioHealthInput: {
-            /** @description the composite, 0–100 with one decimal; null when no measure had data that day */
-            score: number | null;
-            /** @description the model's tier for the score (e.g. Green, Yellow, Red) */
-            tier: string | null;
-            /** @description the day of the latest snapshot, YYYY-MM-DD */
-            date: string;
-            /** @description the daily composite of the 30 days ending at date, oldest first; null for missing days */
-            trend: (number | null)[];
-        };
-        PortfolioRowInput: {
-            id: string;
-            name: string;
-            segment: string;
-            stage: string;
-            industry: string | null;
-            region: string | null;
-            currency: string;
-            /** @description ARR (12 × MRR) in minor units of currency */
-            arrMinor: number;
-            /** @description YYYY-MM-DD */
-            renewalDate: string | null;
-            owner: {
-                id: string;
-                /** @description name, or email when unnamed */
-                name: string;
-            } | null;
-            /** @description null when the account has never been scored */
-            health: components["schemas"]["PortfolioHealthInput"] | null;
-            /** @description open health alerts, including snoozes that have run out */
-            openAlerts: number;
-            /** @description null until tasks exist */
-            openTasks: null;
-            /** @description the latest note, call, meeting, email or health check, up to now */
-            lastTouchAt: string | null;
-        };
-        PortfolioInput: {
-            /** @description the instant the rows describe */
-            asOf: string;
-            /**
-             * @description the scope applied
-             * @enum {string}
-             */
-            scope: "mine" | "team" | "all";
-            rows: components["schemas"]["PortfolioRowInput"][];
-        };
-        PortfolioViewQueryInput: {
-            /** @enum {string} */
-            scope?: "mine" | "team" | "all";
-            /** @description search text */
-            q?: string;
-            /** @description field → value or values */
-            filters?: {
-                [key: string]: string | string[];
-            };
-            sort?: {
-                field: string;
-                /** @enum {string} */
-                dir: "asc" | "desc";
-            };
-            /** @description the field rows are grouped by; null for none */
-            group?: string | null;
-            /** @description the columns shown, in order */
-            columns?: string[];
-        };
-        PortfolioViewCreateInput: {
-            name: string;
-            /**
-             * @description whether every signed-in user sees it
-             * @default false
-             */
-            shared: boolean;
-            /** @default {} */
-            query: components["schemas"]["PortfolioViewQueryInput"];
-        };
-        PortfolioViewPatchInput: {
-            name?: string;
-            shared?: boolean;
-            /** @description replaces the whole query */
-            query?: components["schemas"]["PortfolioViewQueryInput"];
-        };
-        PortfolioViewInput: {
-            id: string;
-            name: string;
-            shared: boolean;
-            ownerId: string;
-            ownerName: string;
-            /** @description whether the caller may change or delete it */
-            editable: boolean;
-            query: components["schemas"]["PortfolioViewQueryInput"];
-            createdAt: string;
-            updatedAt: string;
-        };
-        PortfolioViewListInput: {
-            items: components["schemas"]["PortfolioViewInput"][];
-        };
-        ApplyImportInput: {
-            /** @description column → field; null or "" ignores the column; replaces the mapping given at upload */
-            mapping?: {
-                [key: string]: string | null;
-            };
-            /** @enum {string} */
-            dateFormat?: "d/m/yyyy" | "m/d/yyyy" | "yyyy-mm-dd";
-        };
-        ImportRowIssueInput: {
-            line: number;
-            column: string;
-            value: string;
-            reason: string;
-        };
-        ImportReportInput: {
-            /** @enum {string} */
-            kind: "accounts" | "contacts" | "subscriptions" | "tickets" | "surveys";
-            /** @enum {string} */
-            mode: "dry_run" | "apply";
-            fileName: string | null;
-            delimiter: string;
-            /** @enum {string} */
-            encoding: "utf-8" | "utf-16le" | "latin1";
-            rows: number;
-            created: number;
-            updated: number;
-            unchanged: number;
-            columns: {
-                column: string;
-                /** @description field key, traits.<key>, or null when ignored */
-                target: string | null;
-                /** @enum {string} */
-                source: "auto" | "map";
-                /** @enum {string} */
-                type: "empty" | "boolean" | "integer" | "number" | "money" | "date" | "text";
-                note: string | null;
-            }[];
-            traits: string[];
-            needsInput: {
-                column: string;
-                reason: string;
-                choices: string[];
-            }[];
-            problems: string[];
-            warnings: string[];
-            badRows: number;
-            errorCount: number;
-            /** @description every bad cell with its line (the line the record starts on) and column; capped at 10,000 */
-            errors: components["schemas"]["ImportRowIssueInput"][];
-            errorsTruncated: boolean;
-        };
-        ImportInput: {
-            id: string;
-            /** @enum {string} */
-            kind: "accounts" | "contacts" | "subscriptions" | "tickets" | "surveys";
-            /** @enum {string} */
-            status: "dry_run" | "needs_input" | "invalid" | "applied";
-            fileName: string | null;
-            createdAt: string;
-            appliedAt: string | null;
-            options: {
-                mapping?: {
-                    [key: string]: string | null;
-                };
-                /** @enum {string} */
-                dateFormat?: "d/m/yyyy" | "m/d/yyyy" | "yyyy-mm-dd";
-                delimiter?: string;
-            };
-            report: components["schemas"]["ImportReportInput"];
-        };
-        Error: {
-            error: {
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-                requestId: string;
-            };
-        };
         Account: {
             id: string;
             name: string;
@@ -7966,6 +6459,182 @@ export interface components {
             churnReason?: ("product" | "value" | "relationship" | "financial" | "competition" | "strategic" | "other") | null;
             churnNote?: string | null;
         };
+        AccountCreateInput: {
+            name: string;
+            domain?: string | null;
+            crmId?: string | null;
+            billingId?: string | null;
+            /** @description the id your product sends for this account: Segment groupId */
+            productId?: string | null;
+            segment?: string;
+            industry?: string | null;
+            region?: string | null;
+            ownerId?: string | null;
+            parentId?: string | null;
+            /** @enum {string} */
+            stage?: "prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned";
+            traits?: {
+                [key: string]: unknown;
+            };
+            /** @example USD */
+            currency?: string;
+            churnedOn?: string | null;
+            churnReason?: ("product" | "value" | "relationship" | "financial" | "competition" | "strategic" | "other") | null;
+            churnNote?: string | null;
+        };
+        AccountHealth: {
+            accountId: string;
+            /** @description the day asked for */
+            day: string;
+            /** @description the snapshot shown: the day itself, or the latest before it for an account no longer scored */
+            scoredOn: string;
+            model: {
+                key: string;
+                version: number;
+            };
+            /** @description 0–100, one decimal; null without any data */
+            composite: number | null;
+            compositeTenths: number | null;
+            tier: string | null;
+            /** @description share (0–1) of the model's weight that had data */
+            coverage: number;
+            dimensions: {
+                key: string;
+                name: string;
+                /** @description percent of the composite in the model */
+                weight: number;
+                /** @description 0–10; null when none of its measures had data */
+                score: number | null;
+                /** @description share (0–1) of the composite after re-weighting */
+                effectiveWeight: number;
+            }[];
+            measures: {
+                /** @enum {string} */
+                measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
+                label: string;
+                /** @enum {string} */
+                unit: "ratio" | "count" | "days" | "score" | "flag" | "percent";
+                dimension: string;
+                /** @description null: no data */
+                value: number | null;
+                /** @description the band score, 0–10 */
+                score: number | null;
+                /** @description relative weight inside its dimension */
+                weight: number;
+                /** @description share (0–1) of the composite; 0 without data */
+                effectiveWeight: number;
+                /** @description its part of compositeTenths; the parts add up exactly */
+                contributionTenths: number;
+            }[];
+        };
+        AccountHealthInput: {
+            accountId: string;
+            /** @description the day asked for */
+            day: string;
+            /** @description the snapshot shown: the day itself, or the latest before it for an account no longer scored */
+            scoredOn: string;
+            model: {
+                key: string;
+                version: number;
+            };
+            /** @description 0–100, one decimal; null without any data */
+            composite: number | null;
+            compositeTenths: number | null;
+            tier: string | null;
+            /** @description share (0–1) of the model's weight that had data */
+            coverage: number;
+            dimensions: {
+                key: string;
+                name: string;
+                /** @description percent of the composite in the model */
+                weight: number;
+                /** @description 0–10; null when none of its measures had data */
+                score: number | null;
+                /** @description share (0–1) of the composite after re-weighting */
+                effectiveWeight: number;
+            }[];
+            measures: {
+                /** @enum {string} */
+                measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
+                label: string;
+                /** @enum {string} */
+                unit: "ratio" | "count" | "days" | "score" | "flag" | "percent";
+                dimension: string;
+                /** @description null: no data */
+                value: number | null;
+                /** @description the band score, 0–10 */
+                score: number | null;
+                /** @description relative weight inside its dimension */
+                weight: number;
+                /** @description share (0–1) of the composite; 0 without data */
+                effectiveWeight: number;
+                /** @description its part of compositeTenths; the parts add up exactly */
+                contributionTenths: number;
+            }[];
+        };
+        AccountInput: {
+            id: string;
+            name: string;
+            domain: string | null;
+            crmId: string | null;
+            billingId: string | null;
+            productId: string | null;
+            segment: string;
+            industry: string | null;
+            region: string | null;
+            ownerId: string | null;
+            parentId: string | null;
+            /** @enum {string} */
+            stage: "prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned";
+            stageChangedAt: string;
+            traits: {
+                [key: string]: unknown;
+            };
+            currency: string;
+            mrrMinor: number;
+            arrMinor: number;
+            renewalDate: string | null;
+            churnedOn: string | null;
+            churnReason: string | null;
+            churnNote: string | null;
+            archivedAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        AccountManualMeasureCreate: {
+            /** @enum {string} */
+            measure: "manual.csm_sentiment" | "manual.executive_engagement";
+            /** @description within the measure's range, e.g. 1–10 for CSM sentiment */
+            value: number;
+            note?: string;
+            /**
+             * Format: date
+             * @description the last day the value counts (not before today); defaults to 90 days from today
+             * @example 2026-11-23
+             */
+            staleAfter?: string;
+        };
+        AccountManualMeasureCreateInput: {
+            /** @enum {string} */
+            measure: "manual.csm_sentiment" | "manual.executive_engagement";
+            /** @description within the measure's range, e.g. 1–10 for CSM sentiment */
+            value: number;
+            note?: string;
+            /**
+             * Format: date
+             * @description the last day the value counts (not before today); defaults to 90 days from today
+             * @example 2026-11-23
+             */
+            staleAfter?: string;
+        };
+        AccountPage: {
+            items: components["schemas"]["Account"][];
+            nextCursor: string | null;
+        };
+        AccountPageInput: {
+            items: components["schemas"]["AccountInput"][];
+            nextCursor: string | null;
+        };
         AccountPatch: {
             name?: string;
             domain?: string | null;
@@ -7991,253 +6660,30 @@ export interface components {
             churnNote?: string | null;
             stageReason?: string;
         };
-        AccountPage: {
-            items: components["schemas"]["Account"][];
-            nextCursor: string | null;
-        };
-        StageChange: {
-            id: string;
-            fromStage: string | null;
-            toStage: string;
-            changedAt: string;
-            actor: string;
-            reason: string | null;
-        };
-        /** @description RFC 4180 CSV, UTF-8 with BOM, CRLF line endings */
-        CsvFile: string;
-        UsageSettings: {
-            features: {
-                [key: string]: string;
-            };
-            retentionDays: number;
-        };
-        /** @description fields left out keep their value */
-        UsageSettingsUpdate: {
-            /** @description event name → feature, e.g. { "Report Exported": "reporting" } */
-            features?: {
-                [key: string]: string;
-            };
-            /** @description days raw events are kept; daily rollups are kept for ever */
-            retentionDays?: number;
-        };
-        HealthAlertSettings: {
-            /** @description score_drop: points the composite must fall (default 10) */
-            scoreDropPoints: number;
-            /** @description score_drop: …within this many days (default 30) */
-            scoreDropWindowDays: number;
-            /** @description tier_change: changes this many days back are reported (default 7) */
-            tierChangeLookbackDays: number;
-            /** @description usage_drop: active users fell by more than this percent (default 30) */
-            usageDropPercent: number;
-            /** @description usage_drop: fewer users than this in the 30 days before is too few (default 5) */
-            usageDropMinUsers: number;
-            /** @description support_spike: times the weekly average of the 90 days before (default 3) */
-            supportSpikeMultiplier: number;
-            /** @description support_spike: and at least this many tickets in 7 days (default 3) */
-            supportSpikeMinTickets: number;
-            /** @description onboarding_no_login: days in onboarding with no active user (default 14) */
-            onboardingNoLoginDays: number;
-            /** @description renewal_risk: renewals this many days ahead (default 60) */
-            renewalWithinDays: number;
-            /** @description red_no_intervention: more than this many days in the lowest tier (default 14) */
-            redDays: number;
-            /** @description champion_left, detractor_nps: older events are history, not news (default 30) */
-            eventLookbackDays: number;
-        };
-        /** @description fields left out keep their value */
-        HealthAlertSettingsUpdate: {
-            /** @description score_drop: points the composite must fall (default 10) */
-            scoreDropPoints?: number;
-            /** @description score_drop: …within this many days (default 30) */
-            scoreDropWindowDays?: number;
-            /** @description tier_change: changes this many days back are reported (default 7) */
-            tierChangeLookbackDays?: number;
-            /** @description usage_drop: active users fell by more than this percent (default 30) */
-            usageDropPercent?: number;
-            /** @description usage_drop: fewer users than this in the 30 days before is too few (default 5) */
-            usageDropMinUsers?: number;
-            /** @description support_spike: times the weekly average of the 90 days before (default 3) */
-            supportSpikeMultiplier?: number;
-            /** @description support_spike: and at least this many tickets in 7 days (default 3) */
-            supportSpikeMinTickets?: number;
-            /** @description onboarding_no_login: days in onboarding with no active user (default 14) */
-            onboardingNoLoginDays?: number;
-            /** @description renewal_risk: renewals this many days ahead (default 60) */
-            renewalWithinDays?: number;
-            /** @description red_no_intervention: more than this many days in the lowest tier (default 14) */
-            redDays?: number;
-            /** @description champion_left, detractor_nps: older events are history, not news (default 30) */
-            eventLookbackDays?: number;
-        };
-        Contact: {
-            id: string;
-            accountId: string;
-            externalId: string | null;
-            name: string;
-            email: string | null;
-            title: string | null;
-            phone: string | null;
-            roles: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
-            lastSeenAt: string | null;
-            latestNps: number | null;
-            leftOn: string | null;
-            leftReason: string | null;
-            archivedAt: string | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        ContactCreate: {
-            accountId: string;
-            externalId?: string | null;
-            name: string;
-            email?: string | null;
-            title?: string | null;
-            phone?: string | null;
-            roles?: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
-            lastSeenAt?: string | null;
-            latestNps?: number | null;
-        };
-        ContactPatch: {
-            externalId?: string | null;
+        AccountPatchInput: {
             name?: string;
-            email?: string | null;
-            title?: string | null;
-            phone?: string | null;
-            roles?: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
-            lastSeenAt?: string | null;
-            latestNps?: number | null;
-        };
-        ContactLeft: {
-            /**
-             * Format: date
-             * @description defaults to today
-             * @example 2026-11-23
-             */
-            leftOn?: string;
-            reason?: string;
-        };
-        ContactPage: {
-            items: components["schemas"]["Contact"][];
-            nextCursor: string | null;
-        };
-        Subscription: {
-            id: string;
-            accountId: string;
-            externalId: string | null;
-            plan: string;
-            product: string | null;
-            seats: number | null;
-            mrrMinor: number;
-            arrMinor: number;
-            currency: string;
+            domain?: string | null;
+            crmId?: string | null;
+            billingId?: string | null;
+            /** @description the id your product sends for this account: Segment groupId */
+            productId?: string | null;
+            segment?: string;
+            industry?: string | null;
+            region?: string | null;
+            ownerId?: string | null;
+            parentId?: string | null;
             /** @enum {string} */
-            billingFrequency: "monthly" | "quarterly" | "annual" | "multi_year";
-            startDate: string;
-            endDate: string | null;
-            autoRenew: boolean;
-            /** @enum {string} */
-            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
-            canceledOn: string | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        SubscriptionCreate: {
-            accountId: string;
-            externalId?: string | null;
-            plan: string;
-            product?: string | null;
-            seats?: number | null;
-            /** @description monthly recurring revenue in minor units (cents) */
-            mrrMinor: number;
-            /** @example USD */
-            currency?: string;
-            /**
-             * @default annual
-             * @enum {string}
-             */
-            billingFrequency: "monthly" | "quarterly" | "annual" | "multi_year";
-            /**
-             * Format: date
-             * @example 2026-11-23
-             */
-            startDate: string;
-            /** @description end of the current term: the renewal date */
-            endDate?: string | null;
-            /** @default false */
-            autoRenew: boolean;
-            /**
-             * @default active
-             * @enum {string}
-             */
-            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
-            canceledOn?: string | null;
-        };
-        SubscriptionPatch: {
-            externalId?: string | null;
-            plan?: string;
-            product?: string | null;
-            seats?: number | null;
-            mrrMinor?: number;
-            /** @enum {string} */
-            billingFrequency?: "monthly" | "quarterly" | "annual" | "multi_year";
-            /**
-             * Format: date
-             * @example 2026-11-23
-             */
-            startDate?: string;
-            /** @description end of the current term: the renewal date */
-            endDate?: string | null;
-            autoRenew?: boolean;
-            /** @enum {string} */
-            status?: "trialing" | "active" | "past_due" | "canceled" | "expired";
-            canceledOn?: string | null;
-            /**
-             * Format: date
-             * @description when the change takes effect for revenue; defaults to today (or canceledOn when canceling)
-             * @example 2026-11-23
-             */
-            effectiveDate?: string;
-        };
-        SubscriptionPage: {
-            items: components["schemas"]["Subscription"][];
-            nextCursor: string | null;
-        };
-        RevenueMovement: {
-            id: string;
-            accountId: string;
-            subscriptionId: string;
-            /** @enum {string} */
-            kind: "new" | "expansion" | "contraction" | "churn" | "reactivation";
-            effectiveDate: string;
-            mrrDeltaMinor: number;
-            accountMrrBeforeMinor: number;
-            accountMrrAfterMinor: number;
-            currency: string;
-            recordedAt: string;
-            source: string;
-        };
-        MrrAtDate: {
-            date: string;
-            byCurrency: {
-                currency: string;
-                mrrMinor: number;
-                arrMinor: number;
-            }[];
-        };
-        TimelineEntry: {
-            id: string;
-            accountId: string;
-            /** @enum {string} */
-            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
-            occurredAt: string;
-            title: string;
-            body: string | null;
-            contactId: string | null;
-            actor: string;
-            data: {
+            stage?: "prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned";
+            /** @description merged into the stored traits; a key sent as null is removed */
+            traits?: {
                 [key: string]: unknown;
             };
-            createdAt: string;
+            /** @example USD */
+            currency?: string;
+            churnedOn?: string | null;
+            churnReason?: ("product" | "value" | "relationship" | "financial" | "competition" | "strategic" | "other") | null;
+            churnNote?: string | null;
+            stageReason?: string;
         };
         ActivityCreate: {
             /** @enum {string} */
@@ -8254,38 +6700,20 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        TimelinePage: {
-            items: components["schemas"]["TimelineEntry"][];
-            nextCursor: string | null;
-        };
-        User: {
-            id: string;
-            email: string;
-            name: string;
+        ActivityCreateInput: {
             /** @enum {string} */
-            role: "admin" | "manager" | "csm" | "viewer";
-            managerId: string | null;
-            hasPassword: boolean;
-            sso: boolean;
-            lastLoginAt: string | null;
-            createdAt: string;
-            archivedAt: string | null;
-        };
-        SignedIn: {
-            user: components["schemas"]["User"];
-            /** @description send as X-CSRF-Token on every POST/PUT/PATCH/DELETE */
-            csrfToken: string;
-            expiresAt: string;
-        };
-        Session: {
-            id: string;
-            method: string;
-            createdAt: string;
-            lastSeenAt: string;
-            expiresAt: string;
-            ip: string | null;
-            userAgent: string | null;
-            current: boolean;
+            kind: "note" | "call" | "meeting" | "email";
+            title: string;
+            body?: string | null;
+            /**
+             * Format: date-time
+             * @description defaults to now
+             */
+            occurredAt?: string;
+            contactId?: string | null;
+            data?: {
+                [key: string]: unknown;
+            };
         };
         ApiKey: {
             id: string;
@@ -8300,13 +6728,34 @@ export interface components {
             lastUsedAt: string | null;
             lastUsedIp: string | null;
         };
-        WhoAmI: {
+        ApiKeyInput: {
+            id: string;
+            name: string;
+            prefix: string;
             /** @enum {string} */
-            kind: "user" | "api_key" | "operator";
-            user: components["schemas"]["User"] | null;
-            key: components["schemas"]["ApiKey"] | null;
-            csrfToken: string | null;
-            sessionExpiresAt: string | null;
+            scope: "read" | "write" | "admin" | "ingest";
+            createdBy: string;
+            createdAt: string;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+            lastUsedIp: string | null;
+        };
+        ApplyImport: {
+            /** @description column → field; null or "" ignores the column; replaces the mapping given at upload */
+            mapping?: {
+                [key: string]: string | null;
+            };
+            /** @enum {string} */
+            dateFormat?: "d/m/yyyy" | "m/d/yyyy" | "yyyy-mm-dd";
+        };
+        ApplyImportInput: {
+            /** @description column → field; null or "" ignores the column; replaces the mapping given at upload */
+            mapping?: {
+                [key: string]: string | null;
+            };
+            /** @enum {string} */
+            dateFormat?: "d/m/yyyy" | "m/d/yyyy" | "yyyy-mm-dd";
         };
         AuditEntry: {
             id: string;
@@ -8329,192 +6778,26 @@ export interface components {
             requestId: string | null;
             ip: string | null;
         };
-        Ticket: {
+        AuditEntryInput: {
             id: string;
-            accountId: string;
-            externalId: string | null;
-            subject: string;
-            /** @enum {string} */
-            priority: "low" | "normal" | "high" | "urgent";
-            /** @enum {string} */
-            status: "open" | "pending" | "solved" | "closed";
-            openedAt: string;
-            firstResponseAt: string | null;
-            resolvedAt: string | null;
-            firstResponseHours: number | null;
-            resolutionHours: number | null;
-            csat: number | null;
-            escalated: boolean;
-            contactId: string | null;
-            createdAt: string;
-            updatedAt: string;
-        };
-        TicketCreate: {
-            accountId: string;
-            /** @description the ticket id in the help desk */
-            externalId?: string | null;
-            subject: string;
-            /**
-             * @description defaults to normal
-             * @enum {string}
-             */
-            priority?: "low" | "normal" | "high" | "urgent";
-            /**
-             * @description defaults to open
-             * @enum {string}
-             */
-            status?: "open" | "pending" | "solved" | "closed";
-            /**
-             * Format: date-time
-             * @description defaults to now
-             */
-            openedAt?: string;
-            firstResponseAt?: string | null;
-            /** @description only for solved or closed tickets; moving to solved or closed sets it to now unless given */
-            resolvedAt?: string | null;
-            csat?: number | null;
-            escalated?: boolean;
-            /** @description a contact of the same account */
-            contactId?: string | null;
-        };
-        TicketPatch: {
-            /** @description the ticket id in the help desk */
-            externalId?: string | null;
-            subject?: string;
-            /** @enum {string} */
-            priority?: "low" | "normal" | "high" | "urgent";
-            /** @enum {string} */
-            status?: "open" | "pending" | "solved" | "closed";
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant; stored in UTC
-             */
-            openedAt?: string;
-            firstResponseAt?: string | null;
-            /** @description only for solved or closed tickets; moving to solved or closed sets it to now unless given */
-            resolvedAt?: string | null;
-            csat?: number | null;
-            escalated?: boolean;
-            /** @description a contact of the same account */
-            contactId?: string | null;
-        };
-        TicketPage: {
-            items: components["schemas"]["Ticket"][];
-            nextCursor: string | null;
-        };
-        SurveyResponse: {
-            id: string;
-            accountId: string;
-            contactId: string | null;
-            externalId: string | null;
-            /** @enum {string} */
-            kind: "nps" | "csat";
-            score: number;
-            /** @description NPS only: 9–10, 7–8, 0–6 */
-            category: ("promoter" | "passive" | "detractor") | null;
-            comment: string | null;
-            respondedAt: string;
-            createdAt: string;
-        };
-        SurveyResponseCreate: {
-            accountId: string;
-            /** @enum {string} */
-            kind: "nps" | "csat";
-            /** @description NPS 0–10, CSAT 1–5 */
-            score: number;
-            comment?: string | null;
-            /**
-             * Format: date-time
-             * @description defaults to now
-             */
-            respondedAt?: string;
-            /** @description a contact of the same account */
-            contactId?: string | null;
-            /** @description the response id in the survey tool */
-            externalId?: string | null;
-        };
-        SurveyResponsePage: {
-            items: components["schemas"]["SurveyResponse"][];
-            nextCursor: string | null;
-        };
-        Nps: {
-            /** @description % promoters − % detractors; null without responses */
-            score: number | null;
-            responses: number;
-            promoters: number;
-            passives: number;
-            detractors: number;
-        };
-        SupportSummary: {
-            accountId: string;
-            asOf: string;
-            tickets: {
-                /** @description open or pending at asOf */
-                open: number;
-                urgentOpen: number;
-                escalatedOpen: number;
-                openedLast30Days: number;
-                /** @description opened in the 30 days before those */
-                openedPrior30Days: number;
-                /** @description openedLast30Days − openedPrior30Days */
-                openedChange: number;
-                resolvedLast90Days: number;
-                /** @description over tickets resolved in the last 90 days that have a first response */
-                medianFirstResponseHours: number | null;
-                /** @description over tickets resolved in the last 90 days */
-                medianResolutionHours: number | null;
+            at: string;
+            actor: {
+                kind: string;
+                id: string;
+                name: string;
             };
-            csat: {
-                /** @description ticket ratings (resolved in 90 days) and CSAT responses (90 days), 1–5 */
-                average: number | null;
-                ratings: number;
-                fromTickets: number;
-                fromSurveys: number;
+            entity: string;
+            entityId: string;
+            action: string;
+            /** @description changed fields: [before, after]; secrets show as [redacted] */
+            changes: {
+                [key: string]: [
+                    unknown,
+                    unknown
+                ];
             };
-            nps: {
-                latest: {
-                    responseId: string;
-                    score: number;
-                    /** @enum {string} */
-                    category: "promoter" | "passive" | "detractor";
-                    respondedAt: string;
-                    contactId: string | null;
-                    contactName: string | null;
-                } | null;
-                last90Days: components["schemas"]["Nps"];
-                prior90Days: components["schemas"]["Nps"];
-                /** @description last90Days.score − prior90Days.score */
-                trend: number | null;
-            };
-        };
-        ManualMeasureCreate: {
-            accountId: string;
-            /** @enum {string} */
-            measure: "manual.csm_sentiment" | "manual.executive_engagement";
-            /** @description within the measure's range, e.g. 1–10 for CSM sentiment */
-            value: number;
-            note?: string;
-            /**
-             * Format: date
-             * @description the last day the value counts (not before today); defaults to 90 days from today
-             * @example 2026-11-23
-             */
-            staleAfter?: string;
-        };
-        ManualMeasure: {
-            id: string;
-            accountId: string;
-            /** @enum {string} */
-            measure: "manual.csm_sentiment" | "manual.executive_engagement";
-            value: number;
-            note: string | null;
-            recordedAt: string;
-            recordedBy: string;
-            staleAfter: string;
-            stale: boolean;
-        };
-        ManualMeasureList: {
-            items: components["schemas"]["ManualMeasure"][];
+            requestId: string | null;
+            ip: string | null;
         };
         Backtest: {
             id: string;
@@ -8665,188 +6948,560 @@ export interface components {
                 };
             };
         };
-        HealthMeasure: {
-            /** @enum {string} */
-            id: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
-            /** @enum {string} */
-            family: "usage" | "support" | "voice" | "relationship" | "commercial" | "manual";
-            label: string;
-            description: string;
-            /** @enum {string} */
-            unit: "ratio" | "count" | "days" | "score" | "flag" | "percent";
-            higherIsBetter: boolean;
-            min: number;
-            max: number | null;
-        };
-        HealthMeasureList: {
-            items: components["schemas"]["HealthMeasure"][];
-        };
-        HealthModelVersion: {
+        BacktestInput: {
             id: string;
-            key: string;
-            version: number;
-            name: string;
-            note: string | null;
             createdAt: string;
-            createdBy: string;
-            /** @description the key scores accounts; all its versions share the flag */
-            active: boolean;
-            definition: {
-                key: string;
-                name: string;
-                description?: string;
-                appliesTo?: {
-                    segments?: string[];
-                    stages?: ("prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned")[];
-                };
-                dimensions: {
-                    key: string;
-                    name: string;
-                    weight: number;
-                    measures: {
-                        /** @enum {string} */
-                        measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
-                        weight?: number;
-                        bands: {
-                            min?: number;
-                            max?: number;
-                            score: number;
-                        }[];
-                    }[];
-                }[];
-                tiers: {
-                    name: string;
-                    min: number;
-                    /** @enum {string} */
-                    color?: "green" | "yellow" | "orange" | "red";
-                }[];
-            };
-        };
-        HealthModelList: {
-            items: components["schemas"]["HealthModelVersion"][];
-        };
-        HealthModelVersionList: {
-            key: string;
-            /** @description newest first */
-            items: components["schemas"]["HealthModelVersion"][];
-        };
-        HealthModelSave: {
-            /** @description a health model as HealthModelDefinition describes; every problem is listed in error.details.issues with its path */
-            definition: {
-                [key: string]: unknown;
-            };
-            /** @description why this version; kept with it */
-            note?: string;
-            /** @description switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag */
-            activate?: boolean;
-        };
-        HealthModelImport: {
-            /** @description the YAML or JSON text of a model file */
-            text: string;
-            /** @enum {string} */
-            format?: "yaml" | "json";
-            /** @description why this version; kept with it */
-            note?: string;
-            /** @description switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag */
-            activate?: boolean;
-        };
-        HealthScoreRunRequest: {
-            /**
-             * Format: date
-             * @description score one day; defaults to today
-             * @example 2026-11-23
-             */
-            day?: string;
-            /**
-             * Format: date
-             * @description with to: score every day from this one
-             * @example 2026-11-23
-             */
-            from?: string;
-            /**
-             * Format: date
-             * @description with from: the last day to score (inclusive)
-             * @example 2026-11-23
-             */
-            to?: string;
-        };
-        HealthScoreRun: {
-            from: string;
-            to: string;
-            /** @description snapshots written over all days */
-            scored: number;
-            days: {
-                day: string;
-                scored: number;
-                /** @description accounts per tier; "none" without data */
-                byTier: {
-                    [key: string]: number;
-                };
-            }[];
-        };
-        AccountHealth: {
-            accountId: string;
-            /** @description the day asked for */
-            day: string;
-            /** @description the snapshot shown: the day itself, or the latest before it for an account no longer scored */
-            scoredOn: string;
             model: {
                 key: string;
                 version: number;
-            };
-            /** @description 0–100, one decimal; null without any data */
-            composite: number | null;
-            compositeTenths: number | null;
-            tier: string | null;
-            /** @description share (0–1) of the model's weight that had data */
-            coverage: number;
-            dimensions: {
-                key: string;
                 name: string;
-                /** @description percent of the composite in the model */
-                weight: number;
-                /** @description 0–10; null when none of its measures had data */
-                score: number | null;
-                /** @description share (0–1) of the composite after re-weighting */
-                effectiveWeight: number;
-            }[];
-            measures: {
-                /** @enum {string} */
-                measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
-                label: string;
-                /** @enum {string} */
-                unit: "ratio" | "count" | "days" | "score" | "flag" | "percent";
-                dimension: string;
-                /** @description null: no data */
-                value: number | null;
-                /** @description the band score, 0–10 */
-                score: number | null;
-                /** @description relative weight inside its dimension */
-                weight: number;
-                /** @description share (0–1) of the composite; 0 without data */
-                effectiveWeight: number;
-                /** @description its part of compositeTenths; the parts add up exactly */
-                contributionTenths: number;
-            }[];
-        };
-        HealthTrend: {
-            accountId: string;
-            from: string;
-            to: string;
-            points: {
-                day: string;
-                composite: number | null;
-                tier: string | null;
-                coverage: number;
-                modelKey: string;
-                modelVersion: number;
-            }[];
-            /** @description days whose snapshot used another model (version) than the point before */
-            versionChanges: {
-                day: string;
+            };
+            params: {
+                horizonDays: number;
                 from: string;
                 to: string;
+                trainUntil: string;
+            };
+            report: {
+                counts: {
+                    samples: number;
+                    churned: number;
+                    retained: number;
+                    scored: {
+                        churned: number;
+                        retained: number;
+                    };
+                    unscored: {
+                        churned: number;
+                        retained: number;
+                    };
+                    minOutcomes: number;
+                    firstOutcome: string | null;
+                    lastOutcome: string | null;
+                };
+                verdict: {
+                    /** @enum {string} */
+                    kind: "signal" | "no_signal" | "inverse" | "too_few";
+                    text: string;
+                };
+                auc: {
+                    auc: number;
+                    se: number | null;
+                    ci: [
+                        number,
+                        number
+                    ] | null;
+                    retained: number;
+                    churned: number;
+                } | null;
+                tiers: {
+                    tier: string;
+                    color: string | null;
+                    min: number | null;
+                    n: number;
+                    renewed: number;
+                    churned: number;
+                    renewalRate: number | null;
+                    churnRate: number | null;
+                }[];
+                lowestTierLift: {
+                    tier: string;
+                    churnRate: number;
+                    overallChurnRate: number;
+                    lift: number;
+                } | null;
+                flaggedTiers: string[];
+                flaggedArr: {
+                    currency: string;
+                    churnedArrMinor: number;
+                    flaggedArrMinor: number;
+                    unscoredArrMinor: number;
+                    share: number | null;
+                }[];
+                calibration: {
+                    /** @constant */
+                    method: "platt_heldout";
+                    text: string;
+                    rows: {
+                        bin: number;
+                        n: number;
+                        meanPredicted: number;
+                        observedRate: number;
+                        minPredicted: number;
+                        maxPredicted: number;
+                        compositeMin: number;
+                        compositeMax: number;
+                    }[];
+                } | null;
+                fitted: {
+                    /** @enum {string} */
+                    status: "fitted" | "untested" | "no_weights" | "too_few";
+                    text: string;
+                    trainUntil: string;
+                    l2: number;
+                    train: {
+                        churned: number;
+                        retained: number;
+                    };
+                    heldOut: {
+                        churned: number;
+                        retained: number;
+                    };
+                    fittedAuc: {
+                        auc: number;
+                        se: number | null;
+                        ci: [
+                            number,
+                            number
+                        ] | null;
+                        retained: number;
+                        churned: number;
+                    } | null;
+                    modelAuc: {
+                        auc: number;
+                        se: number | null;
+                        ci: [
+                            number,
+                            number
+                        ] | null;
+                        retained: number;
+                        churned: number;
+                    } | null;
+                    currentAuc: {
+                        auc: number;
+                        se: number | null;
+                        ci: [
+                            number,
+                            number
+                        ] | null;
+                        retained: number;
+                        churned: number;
+                    } | null;
+                    difference: {
+                        diff: number;
+                        se: number | null;
+                        ci: [
+                            number,
+                            number
+                        ] | null;
+                    } | null;
+                    intercept: number | null;
+                    weights: {
+                        /** @enum {string} */
+                        measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
+                        coefficient: number | null;
+                        weight: number;
+                        observedShare: number;
+                        imputedWith: number | null;
+                    }[];
+                };
+            };
+        };
+        CatalogEvent: {
+            key: string;
+            type: string;
+            name: string;
+            firstSeenAt: string;
+            lastSeenAt: string;
+            volume: number;
+            properties: {
+                name: string;
+                type: string;
+                firstSeenAt: string;
+                lastSeenAt: string;
+                volume: number;
             }[];
+        };
+        CatalogEventInput: {
+            key: string;
+            type: string;
+            name: string;
+            firstSeenAt: string;
+            lastSeenAt: string;
+            volume: number;
+            properties: {
+                name: string;
+                type: string;
+                firstSeenAt: string;
+                lastSeenAt: string;
+                volume: number;
+            }[];
+        };
+        Contact: {
+            id: string;
+            accountId: string;
+            externalId: string | null;
+            name: string;
+            email: string | null;
+            title: string | null;
+            phone: string | null;
+            roles: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
+            lastSeenAt: string | null;
+            latestNps: number | null;
+            leftOn: string | null;
+            leftReason: string | null;
+            archivedAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ContactCreate: {
+            accountId: string;
+            externalId?: string | null;
+            name: string;
+            email?: string | null;
+            title?: string | null;
+            phone?: string | null;
+            roles?: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
+            lastSeenAt?: string | null;
+            latestNps?: number | null;
+        };
+        ContactCreateInput: {
+            accountId: string;
+            externalId?: string | null;
+            name: string;
+            email?: string | null;
+            title?: string | null;
+            phone?: string | null;
+            roles?: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
+            lastSeenAt?: string | null;
+            latestNps?: number | null;
+        };
+        ContactInput: {
+            id: string;
+            accountId: string;
+            externalId: string | null;
+            name: string;
+            email: string | null;
+            title: string | null;
+            phone: string | null;
+            roles: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
+            lastSeenAt: string | null;
+            latestNps: number | null;
+            leftOn: string | null;
+            leftReason: string | null;
+            archivedAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ContactLeft: {
+            /**
+             * Format: date
+             * @description defaults to today
+             * @example 2026-11-23
+             */
+            leftOn?: string;
+            reason?: string;
+        };
+        ContactLeftInput: {
+            /**
+             * Format: date
+             * @description defaults to today
+             * @example 2026-11-23
+             */
+            leftOn?: string;
+            reason?: string;
+        };
+        ContactPage: {
+            items: components["schemas"]["Contact"][];
+            nextCursor: string | null;
+        };
+        ContactPageInput: {
+            items: components["schemas"]["ContactInput"][];
+            nextCursor: string | null;
+        };
+        ContactPatch: {
+            externalId?: string | null;
+            name?: string;
+            email?: string | null;
+            title?: string | null;
+            phone?: string | null;
+            roles?: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
+            lastSeenAt?: string | null;
+            latestNps?: number | null;
+        };
+        ContactPatchInput: {
+            externalId?: string | null;
+            name?: string;
+            email?: string | null;
+            title?: string | null;
+            phone?: string | null;
+            roles?: ("champion" | "economic_buyer" | "executive_sponsor" | "technical_lead" | "power_user" | "detractor")[];
+            lastSeenAt?: string | null;
+            latestNps?: number | null;
+        };
+        /** @description RFC 4180 CSV, UTF-8 with BOM, CRLF line endings */
+        CsvFile: string;
+        /** @description RFC 4180 CSV, UTF-8 with BOM, CRLF line endings */
+        CsvFileInput: string;
+        DeadLetter: {
+            id: string;
+            receivedAt: string;
+            sourceId: string;
+            batchIndex: number | null;
+            messageId: string | null;
+            reason: string;
+            payload: unknown;
+            /** @enum {string} */
+            status: "open" | "replayed";
+            replayedAt: string | null;
+            replayResult: string | null;
+        };
+        DeadLetterInput: {
+            id: string;
+            receivedAt: string;
+            sourceId: string;
+            batchIndex: number | null;
+            messageId: string | null;
+            reason: string;
+            payload: unknown;
+            /** @enum {string} */
+            status: "open" | "replayed";
+            replayedAt: string | null;
+            replayResult: string | null;
+        };
+        Error: {
+            error: {
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+                requestId: string;
+            };
+        };
+        ErrorInput: {
+            error: {
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+                requestId: string;
+            };
+        };
+        HealthAlert: {
+            id: string;
+            accountId: string;
+            accountName: string | null;
+            ownerId: string | null;
+            /** @enum {string} */
+            kind: "score_drop" | "tier_change" | "usage_drop" | "champion_left" | "support_spike" | "detractor_nps" | "onboarding_no_login" | "renewal_risk" | "red_no_intervention";
+            /** @enum {string} */
+            severity: "critical" | "high" | "medium" | "low";
+            /**
+             * @description a snooze that has run out reads as open
+             * @enum {string}
+             */
+            status: "open" | "acknowledged" | "snoozed" | "resolved";
+            title: string;
+            /** @description why, in one sentence */
+            reason: string;
+            /** @description the values and dates behind the alert, by kind */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** @description the day evaluated when the alert was raised */
+            day: string;
+            /** @description what makes it one alert: a day, a month, a week, a contact or answer id */
+            causeKey: string;
+            createdAt: string;
+            updatedAt: string;
+            snoozedUntil: string | null;
+            resolvedAt: string | null;
+            /** @description who last changed its status */
+            updatedBy: string | null;
+        };
+        HealthAlertEvaluate: {
+            /**
+             * Format: date
+             * @description defaults to today; not after today
+             * @example 2026-11-23
+             */
+            day?: string;
+            /** @description only these accounts (default: every live account) */
+            accountIds?: string[];
+        };
+        HealthAlertEvaluateInput: {
+            /**
+             * Format: date
+             * @description defaults to today; not after today
+             * @example 2026-11-23
+             */
+            day?: string;
+            /** @description only these accounts (default: every live account) */
+            accountIds?: string[];
+        };
+        HealthAlertInput: {
+            id: string;
+            accountId: string;
+            accountName: string | null;
+            ownerId: string | null;
+            /** @enum {string} */
+            kind: "score_drop" | "tier_change" | "usage_drop" | "champion_left" | "support_spike" | "detractor_nps" | "onboarding_no_login" | "renewal_risk" | "red_no_intervention";
+            /** @enum {string} */
+            severity: "critical" | "high" | "medium" | "low";
+            /**
+             * @description a snooze that has run out reads as open
+             * @enum {string}
+             */
+            status: "open" | "acknowledged" | "snoozed" | "resolved";
+            title: string;
+            /** @description why, in one sentence */
+            reason: string;
+            /** @description the values and dates behind the alert, by kind */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** @description the day evaluated when the alert was raised */
+            day: string;
+            /** @description what makes it one alert: a day, a month, a week, a contact or answer id */
+            causeKey: string;
+            createdAt: string;
+            updatedAt: string;
+            snoozedUntil: string | null;
+            resolvedAt: string | null;
+            /** @description who last changed its status */
+            updatedBy: string | null;
+        };
+        HealthAlertPage: {
+            items: components["schemas"]["HealthAlert"][];
+            nextCursor: string | null;
+        };
+        HealthAlertPageInput: {
+            items: components["schemas"]["HealthAlertInput"][];
+            nextCursor: string | null;
+        };
+        HealthAlertResolve: {
+            /** @description kept on the timeline */
+            note?: string;
+        };
+        HealthAlertResolveInput: {
+            /** @description kept on the timeline */
+            note?: string;
+        };
+        HealthAlertRun: {
+            day: string;
+            scope: number | "all";
+            /** @description alerts raised by this run */
+            created: number;
+            byKind: {
+                [key: string]: number;
+            };
+        };
+        HealthAlertRunInput: {
+            day: string;
+            scope: number | "all";
+            /** @description alerts raised by this run */
+            created: number;
+            byKind: {
+                [key: string]: number;
+            };
+        };
+        HealthAlertSettings: {
+            /** @description score_drop: points the composite must fall (default 10) */
+            scoreDropPoints: number;
+            /** @description score_drop: …within this many days (default 30) */
+            scoreDropWindowDays: number;
+            /** @description tier_change: changes this many days back are reported (default 7) */
+            tierChangeLookbackDays: number;
+            /** @description usage_drop: active users fell by more than this percent (default 30) */
+            usageDropPercent: number;
+            /** @description usage_drop: fewer users than this in the 30 days before is too few (default 5) */
+            usageDropMinUsers: number;
+            /** @description support_spike: times the weekly average of the 90 days before (default 3) */
+            supportSpikeMultiplier: number;
+            /** @description support_spike: and at least this many tickets in 7 days (default 3) */
+            supportSpikeMinTickets: number;
+            /** @description onboarding_no_login: days in onboarding with no active user (default 14) */
+            onboardingNoLoginDays: number;
+            /** @description renewal_risk: renewals this many days ahead (default 60) */
+            renewalWithinDays: number;
+            /** @description red_no_intervention: more than this many days in the lowest tier (default 14) */
+            redDays: number;
+            /** @description champion_left, detractor_nps: older events are history, not news (default 30) */
+            eventLookbackDays: number;
+        };
+        HealthAlertSettingsInput: {
+            /** @description score_drop: points the composite must fall (default 10) */
+            scoreDropPoints: number;
+            /** @description score_drop: …within this many days (default 30) */
+            scoreDropWindowDays: number;
+            /** @description tier_change: changes this many days back are reported (default 7) */
+            tierChangeLookbackDays: number;
+            /** @description usage_drop: active users fell by more than this percent (default 30) */
+            usageDropPercent: number;
+            /** @description usage_drop: fewer users than this in the 30 days before is too few (default 5) */
+            usageDropMinUsers: number;
+            /** @description support_spike: times the weekly average of the 90 days before (default 3) */
+            supportSpikeMultiplier: number;
+            /** @description support_spike: and at least this many tickets in 7 days (default 3) */
+            supportSpikeMinTickets: number;
+            /** @description onboarding_no_login: days in onboarding with no active user (default 14) */
+            onboardingNoLoginDays: number;
+            /** @description renewal_risk: renewals this many days ahead (default 60) */
+            renewalWithinDays: number;
+            /** @description red_no_intervention: more than this many days in the lowest tier (default 14) */
+            redDays: number;
+            /** @description champion_left, detractor_nps: older events are history, not news (default 30) */
+            eventLookbackDays: number;
+        };
+        /** @description fields left out keep their value */
+        HealthAlertSettingsUpdate: {
+            /** @description score_drop: points the composite must fall (default 10) */
+            scoreDropPoints?: number;
+            /** @description score_drop: …within this many days (default 30) */
+            scoreDropWindowDays?: number;
+            /** @description tier_change: changes this many days back are reported (default 7) */
+            tierChangeLookbackDays?: number;
+            /** @description usage_drop: active users fell by more than this percent (default 30) */
+            usageDropPercent?: number;
+            /** @description usage_drop: fewer users than this in the 30 days before is too few (default 5) */
+            usageDropMinUsers?: number;
+            /** @description support_spike: times the weekly average of the 90 days before (default 3) */
+            supportSpikeMultiplier?: number;
+            /** @description support_spike: and at least this many tickets in 7 days (default 3) */
+            supportSpikeMinTickets?: number;
+            /** @description onboarding_no_login: days in onboarding with no active user (default 14) */
+            onboardingNoLoginDays?: number;
+            /** @description renewal_risk: renewals this many days ahead (default 60) */
+            renewalWithinDays?: number;
+            /** @description red_no_intervention: more than this many days in the lowest tier (default 14) */
+            redDays?: number;
+            /** @description champion_left, detractor_nps: older events are history, not news (default 30) */
+            eventLookbackDays?: number;
+        };
+        /** @description fields left out keep their value */
+        HealthAlertSettingsUpdateInput: {
+            /** @description score_drop: points the composite must fall (default 10) */
+            scoreDropPoints?: number;
+            /** @description score_drop: …within this many days (default 30) */
+            scoreDropWindowDays?: number;
+            /** @description tier_change: changes this many days back are reported (default 7) */
+            tierChangeLookbackDays?: number;
+            /** @description usage_drop: active users fell by more than this percent (default 30) */
+            usageDropPercent?: number;
+            /** @description usage_drop: fewer users than this in the 30 days before is too few (default 5) */
+            usageDropMinUsers?: number;
+            /** @description support_spike: times the weekly average of the 90 days before (default 3) */
+            supportSpikeMultiplier?: number;
+            /** @description support_spike: and at least this many tickets in 7 days (default 3) */
+            supportSpikeMinTickets?: number;
+            /** @description onboarding_no_login: days in onboarding with no active user (default 14) */
+            onboardingNoLoginDays?: number;
+            /** @description renewal_risk: renewals this many days ahead (default 60) */
+            renewalWithinDays?: number;
+            /** @description red_no_intervention: more than this many days in the lowest tier (default 14) */
+            redDays?: number;
+            /** @description champion_left, detractor_nps: older events are history, not news (default 30) */
+            eventLookbackDays?: number;
+        };
+        HealthAlertSnooze: {
+            /** @description a date (its start, UTC) or an instant, in the future, at most 366 days ahead */
+            until: string;
+        };
+        HealthAlertSnoozeInput: {
+            /** @description a date (its start, UTC) or an instant, in the future, at most 366 days ahead */
+            until: string;
         };
         HealthDrivers: {
             accountId: string;
@@ -8906,96 +7561,233 @@ export interface components {
                 contribution: number;
             })[];
         };
-        AccountManualMeasureCreate: {
-            /** @enum {string} */
-            measure: "manual.csm_sentiment" | "manual.executive_engagement";
-            /** @description within the measure's range, e.g. 1–10 for CSM sentiment */
-            value: number;
-            note?: string;
-            /**
-             * Format: date
-             * @description the last day the value counts (not before today); defaults to 90 days from today
-             * @example 2026-11-23
-             */
-            staleAfter?: string;
-        };
-        HealthAlert: {
-            id: string;
+        HealthDriversInput: {
             accountId: string;
-            accountName: string | null;
-            ownerId: string | null;
+            from: {
+                day: string;
+                scoredOn: string;
+                model: {
+                    key: string;
+                    version: number;
+                };
+                composite: number | null;
+                tier: string | null;
+            };
+            to: {
+                day: string;
+                scoredOn: string;
+                model: {
+                    key: string;
+                    version: number;
+                };
+                composite: number | null;
+                tier: string | null;
+            };
+            /** @description a missing composite counts as 0 */
+            changeTenths: number;
+            /** @description points, one decimal */
+            change: number;
+            /** @description largest first; their contributions add up to the change exactly */
+            drivers: ({
+                /** @constant */
+                kind: "measure";
+                /** @enum {string} */
+                measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
+                label: string;
+                dimension: string;
+                fromValue: number | null;
+                toValue: number | null;
+                /** @description the old value's band score, under the newer model when the model changed */
+                fromScore: number | null;
+                toScore: number | null;
+                contributionTenths: number;
+                /** @description points, one decimal */
+                contribution: number;
+            } | {
+                /** @constant */
+                kind: "model_version";
+                fromModel: {
+                    key: string;
+                    version: number;
+                };
+                toModel: {
+                    key: string;
+                    version: number;
+                };
+                /** @description what the model change alone did */
+                contributionTenths: number;
+                contribution: number;
+            })[];
+        };
+        HealthMeasure: {
             /** @enum {string} */
-            kind: "score_drop" | "tier_change" | "usage_drop" | "champion_left" | "support_spike" | "detractor_nps" | "onboarding_no_login" | "renewal_risk" | "red_no_intervention";
+            id: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
             /** @enum {string} */
-            severity: "critical" | "high" | "medium" | "low";
-            /**
-             * @description a snooze that has run out reads as open
-             * @enum {string}
-             */
-            status: "open" | "acknowledged" | "snoozed" | "resolved";
-            title: string;
-            /** @description why, in one sentence */
-            reason: string;
-            /** @description the values and dates behind the alert, by kind */
-            evidence: {
+            family: "usage" | "support" | "voice" | "relationship" | "commercial" | "manual";
+            label: string;
+            description: string;
+            /** @enum {string} */
+            unit: "ratio" | "count" | "days" | "score" | "flag" | "percent";
+            higherIsBetter: boolean;
+            min: number;
+            max: number | null;
+        };
+        HealthMeasureInput: {
+            /** @enum {string} */
+            id: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
+            /** @enum {string} */
+            family: "usage" | "support" | "voice" | "relationship" | "commercial" | "manual";
+            label: string;
+            description: string;
+            /** @enum {string} */
+            unit: "ratio" | "count" | "days" | "score" | "flag" | "percent";
+            higherIsBetter: boolean;
+            min: number;
+            max: number | null;
+        };
+        HealthMeasureList: {
+            items: components["schemas"]["HealthMeasure"][];
+        };
+        HealthMeasureListInput: {
+            items: components["schemas"]["HealthMeasureInput"][];
+        };
+        HealthModelImport: {
+            /** @description the YAML or JSON text of a model file */
+            text: string;
+            /** @enum {string} */
+            format?: "yaml" | "json";
+            /** @description why this version; kept with it */
+            note?: string;
+            /** @description switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag */
+            activate?: boolean;
+        };
+        HealthModelImportInput: {
+            /** @description the YAML or JSON text of a model file */
+            text: string;
+            /** @enum {string} */
+            format?: "yaml" | "json";
+            /** @description why this version; kept with it */
+            note?: string;
+            /** @description switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag */
+            activate?: boolean;
+        };
+        HealthModelList: {
+            items: components["schemas"]["HealthModelVersion"][];
+        };
+        HealthModelListInput: {
+            items: components["schemas"]["HealthModelVersionInput"][];
+        };
+        HealthModelSave: {
+            /** @description a health model as HealthModelDefinition describes; every problem is listed in error.details.issues with its path */
+            definition: {
                 [key: string]: unknown;
             };
-            /** @description the day evaluated when the alert was raised */
-            day: string;
-            /** @description what makes it one alert: a day, a month, a week, a contact or answer id */
-            causeKey: string;
-            createdAt: string;
-            updatedAt: string;
-            snoozedUntil: string | null;
-            resolvedAt: string | null;
-            /** @description who last changed its status */
-            updatedBy: string | null;
-        };
-        HealthAlertPage: {
-            items: components["schemas"]["HealthAlert"][];
-            nextCursor: string | null;
-        };
-        HealthAlertSnooze: {
-            /** @description a date (its start, UTC) or an instant, in the future, at most 366 days ahead */
-            until: string;
-        };
-        HealthAlertResolve: {
-            /** @description kept on the timeline */
+            /** @description why this version; kept with it */
             note?: string;
+            /** @description switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag */
+            activate?: boolean;
         };
-        HealthAlertEvaluate: {
-            /**
-             * Format: date
-             * @description defaults to today; not after today
-             * @example 2026-11-23
-             */
-            day?: string;
-            /** @description only these accounts (default: every live account) */
-            accountIds?: string[];
+        HealthModelSaveInput: {
+            /** @description a health model as HealthModelDefinition describes; every problem is listed in error.details.issues with its path */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** @description why this version; kept with it */
+            note?: string;
+            /** @description switch the key on (true) or off (false); left out, a new key starts active and a new version keeps the flag */
+            activate?: boolean;
         };
-        HealthAlertRun: {
-            day: string;
-            scope: number | "all";
-            /** @description alerts raised by this run */
-            created: number;
-            byKind: {
-                [key: string]: number;
+        HealthModelVersion: {
+            id: string;
+            key: string;
+            version: number;
+            name: string;
+            note: string | null;
+            createdAt: string;
+            createdBy: string;
+            /** @description the key scores accounts; all its versions share the flag */
+            active: boolean;
+            definition: {
+                key: string;
+                name: string;
+                description?: string;
+                appliesTo?: {
+                    segments?: string[];
+                    stages?: ("prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned")[];
+                };
+                dimensions: {
+                    key: string;
+                    name: string;
+                    weight: number;
+                    measures: {
+                        /** @enum {string} */
+                        measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
+                        weight?: number;
+                        bands: {
+                            min?: number;
+                            max?: number;
+                            score: number;
+                        }[];
+                    }[];
+                }[];
+                tiers: {
+                    name: string;
+                    min: number;
+                    /** @enum {string} */
+                    color?: "green" | "yellow" | "orange" | "red";
+                }[];
             };
         };
-        HealthReviewCreate: {
-            accountId: string;
-            /** @description the CSM's read of the account, 1 (about to churn) to 10 (thriving) */
-            sentiment: number;
-            notes?: string;
-            /** @description how engaged the executive sponsor is, 1–10; recorded as manual.executive_engagement */
-            executiveEngagement?: number;
+        HealthModelVersionInput: {
+            id: string;
+            key: string;
+            version: number;
+            name: string;
+            note: string | null;
+            createdAt: string;
+            createdBy: string;
+            /** @description the key scores accounts; all its versions share the flag */
+            active: boolean;
+            definition: {
+                key: string;
+                name: string;
+                description?: string;
+                appliesTo?: {
+                    segments?: string[];
+                    stages?: ("prospect" | "onboarding" | "active" | "renewal" | "expanding" | "at_risk" | "churned")[];
+                };
+                dimensions: {
+                    key: string;
+                    name: string;
+                    weight: number;
+                    measures: {
+                        /** @enum {string} */
+                        measure: "usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement";
+                        weight?: number;
+                        bands: {
+                            min?: number;
+                            max?: number;
+                            score: number;
+                        }[];
+                    }[];
+                }[];
+                tiers: {
+                    name: string;
+                    min: number;
+                    /** @enum {string} */
+                    color?: "green" | "yellow" | "orange" | "red";
+                }[];
+            };
         };
-        HealthReviewBody: {
-            /** @description the CSM's read of the account, 1 (about to churn) to 10 (thriving) */
-            sentiment: number;
-            notes?: string;
-            /** @description how engaged the executive sponsor is, 1–10; recorded as manual.executive_engagement */
-            executiveEngagement?: number;
+        HealthModelVersionList: {
+            key: string;
+            /** @description newest first */
+            items: components["schemas"]["HealthModelVersion"][];
+        };
+        HealthModelVersionListInput: {
+            key: string;
+            /** @description newest first */
+            items: components["schemas"]["HealthModelVersionInput"][];
         };
         HealthReview: {
             id: string;
@@ -9010,6 +7802,70 @@ export interface components {
             sentiment: number | null;
             executiveEngagement: number | null;
             notes: string | null;
+        };
+        HealthReviewBody: {
+            /** @description the CSM's read of the account, 1 (about to churn) to 10 (thriving) */
+            sentiment: number;
+            notes?: string;
+            /** @description how engaged the executive sponsor is, 1–10; recorded as manual.executive_engagement */
+            executiveEngagement?: number;
+        };
+        HealthReviewBodyInput: {
+            /** @description the CSM's read of the account, 1 (about to churn) to 10 (thriving) */
+            sentiment: number;
+            notes?: string;
+            /** @description how engaged the executive sponsor is, 1–10; recorded as manual.executive_engagement */
+            executiveEngagement?: number;
+        };
+        HealthReviewCreate: {
+            accountId: string;
+            /** @description the CSM's read of the account, 1 (about to churn) to 10 (thriving) */
+            sentiment: number;
+            notes?: string;
+            /** @description how engaged the executive sponsor is, 1–10; recorded as manual.executive_engagement */
+            executiveEngagement?: number;
+        };
+        HealthReviewCreateInput: {
+            accountId: string;
+            /** @description the CSM's read of the account, 1 (about to churn) to 10 (thriving) */
+            sentiment: number;
+            notes?: string;
+            /** @description how engaged the executive sponsor is, 1–10; recorded as manual.executive_engagement */
+            executiveEngagement?: number;
+        };
+        HealthReviewInput: {
+            id: string;
+            accountId: string;
+            /** @description the user (or operator, or API key) who recorded it */
+            reviewerId: string;
+            /** @description the reviewer's name, when a user */
+            reviewer: string | null;
+            reviewedAt: string;
+            /** @description the tier the account was in when reviewed */
+            tier: string | null;
+            sentiment: number | null;
+            executiveEngagement: number | null;
+            notes: string | null;
+        };
+        HealthReviewList: {
+            /** @description newest first */
+            items: components["schemas"]["HealthReview"][];
+            /** @description when the next health check is due; null for archived or churned accounts */
+            cadence: components["schemas"]["HealthReviewQueueItem"] | null;
+        };
+        HealthReviewListInput: {
+            /** @description newest first */
+            items: components["schemas"]["HealthReviewInput"][];
+            /** @description when the next health check is due; null for archived or churned accounts */
+            cadence: components["schemas"]["HealthReviewQueueItemInput"] | null;
+        };
+        HealthReviewQueue: {
+            items: components["schemas"]["HealthReviewQueueItem"][];
+            nextCursor: string | null;
+        };
+        HealthReviewQueueInput: {
+            items: components["schemas"]["HealthReviewQueueItemInput"][];
+            nextCursor: string | null;
         };
         HealthReviewQueueItem: {
             accountId: string;
@@ -9037,20 +7893,1277 @@ export interface components {
             status: "overdue" | "due" | "ok";
             daysOverdue: number;
         };
-        HealthReviewQueue: {
-            items: components["schemas"]["HealthReviewQueueItem"][];
-            nextCursor: string | null;
-        };
-        HealthReviewList: {
-            /** @description newest first */
-            items: components["schemas"]["HealthReview"][];
-            /** @description when the next health check is due; null for archived or churned accounts */
-            cadence: components["schemas"]["HealthReviewQueueItem"] | null;
+        HealthReviewQueueItemInput: {
+            accountId: string;
+            accountName: string;
+            ownerId: string | null;
+            arrMinor: number;
+            currency: string;
+            /** @description from the latest health snapshot; null when not scored */
+            tier: string | null;
+            tierColor: ("green" | "yellow" | "orange" | "red") | null;
+            /** @description the first day of the current run of this tier (when unscored, the day created) */
+            tierSince: string;
+            /** @description the day of the latest snapshot */
+            scoredOn: string | null;
+            lastReviewedAt: string | null;
+            /** @enum {string} */
+            cadence: "weekly" | "every_two_weeks" | "monthly";
+            cadenceDays: number;
+            /** @description the day the next health check is due */
+            due: string;
+            /**
+             * @description ok before the due day, due on it, overdue once it has passed
+             * @enum {string}
+             */
+            status: "overdue" | "due" | "ok";
+            daysOverdue: number;
         };
         HealthReviewRecorded: {
             review: components["schemas"]["HealthReview"];
             /** @description the account in the queue after the review */
             cadence: components["schemas"]["HealthReviewQueueItem"] | null;
+        };
+        HealthReviewRecordedInput: {
+            review: components["schemas"]["HealthReviewInput"];
+            /** @description the account in the queue after the review */
+            cadence: components["schemas"]["HealthReviewQueueItemInput"] | null;
+        };
+        HealthScoreRun: {
+            from: string;
+            to: string;
+            /** @description snapshots written over all days */
+            scored: number;
+            days: {
+                day: string;
+                scored: number;
+                /** @description accounts per tier; "none" without data */
+                byTier: {
+                    [key: string]: number;
+                };
+            }[];
+        };
+        HealthScoreRunInput: {
+            from: string;
+            to: string;
+            /** @description snapshots written over all days */
+            scored: number;
+            days: {
+                day: string;
+                scored: number;
+                /** @description accounts per tier; "none" without data */
+                byTier: {
+                    [key: string]: number;
+                };
+            }[];
+        };
+        HealthScoreRunRequest: {
+            /**
+             * Format: date
+             * @description score one day; defaults to today
+             * @example 2026-11-23
+             */
+            day?: string;
+            /**
+             * Format: date
+             * @description with to: score every day from this one
+             * @example 2026-11-23
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description with from: the last day to score (inclusive)
+             * @example 2026-11-23
+             */
+            to?: string;
+        };
+        HealthScoreRunRequestInput: {
+            /**
+             * Format: date
+             * @description score one day; defaults to today
+             * @example 2026-11-23
+             */
+            day?: string;
+            /**
+             * Format: date
+             * @description with to: score every day from this one
+             * @example 2026-11-23
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description with from: the last day to score (inclusive)
+             * @example 2026-11-23
+             */
+            to?: string;
+        };
+        HealthTrend: {
+            accountId: string;
+            from: string;
+            to: string;
+            points: {
+                day: string;
+                composite: number | null;
+                tier: string | null;
+                coverage: number;
+                modelKey: string;
+                modelVersion: number;
+            }[];
+            /** @description days whose snapshot used another model (version) than the point before */
+            versionChanges: {
+                day: string;
+                from: string;
+                to: string;
+            }[];
+        };
+        HealthTrendInput: {
+            accountId: string;
+            from: string;
+            to: string;
+            points: {
+                day: string;
+                composite: number | null;
+                tier: string | null;
+                coverage: number;
+                modelKey: string;
+                modelVersion: number;
+            }[];
+            /** @description days whose snapshot used another model (version) than the point before */
+            versionChanges: {
+                day: string;
+                from: string;
+                to: string;
+            }[];
+        };
+        Import: {
+            id: string;
+            /** @enum {string} */
+            kind: "accounts" | "contacts" | "subscriptions" | "tickets" | "surveys";
+            /** @enum {string} */
+            status: "dry_run" | "needs_input" | "invalid" | "applied";
+            fileName: string | null;
+            createdAt: string;
+            appliedAt: string | null;
+            options: {
+                mapping?: {
+                    [key: string]: string | null;
+                };
+                /** @enum {string} */
+                dateFormat?: "d/m/yyyy" | "m/d/yyyy" | "yyyy-mm-dd";
+                delimiter?: string;
+            };
+            report: components["schemas"]["ImportReport"];
+        };
+        ImportInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "accounts" | "contacts" | "subscriptions" | "tickets" | "surveys";
+            /** @enum {string} */
+            status: "dry_run" | "needs_input" | "invalid" | "applied";
+            fileName: string | null;
+            createdAt: string;
+            appliedAt: string | null;
+            options: {
+                mapping?: {
+                    [key: string]: string | null;
+                };
+                /** @enum {string} */
+                dateFormat?: "d/m/yyyy" | "m/d/yyyy" | "yyyy-mm-dd";
+                delimiter?: string;
+            };
+            report: components["schemas"]["ImportReportInput"];
+        };
+        ImportReport: {
+            /** @enum {string} */
+            kind: "accounts" | "contacts" | "subscriptions" | "tickets" | "surveys";
+            /** @enum {string} */
+            mode: "dry_run" | "apply";
+            fileName: string | null;
+            delimiter: string;
+            /** @enum {string} */
+            encoding: "utf-8" | "utf-16le" | "latin1";
+            rows: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            columns: {
+                column: string;
+                /** @description field key, traits.<key>, or null when ignored */
+                target: string | null;
+                /** @enum {string} */
+                source: "auto" | "map";
+                /** @enum {string} */
+                type: "empty" | "boolean" | "integer" | "number" | "money" | "date" | "text";
+                note: string | null;
+            }[];
+            traits: string[];
+            needsInput: {
+                column: string;
+                reason: string;
+                choices: string[];
+            }[];
+            problems: string[];
+            warnings: string[];
+            badRows: number;
+            errorCount: number;
+            /** @description every bad cell with its line (the line the record starts on) and column; capped at 10,000 */
+            errors: components["schemas"]["ImportRowIssue"][];
+            errorsTruncated: boolean;
+        };
+        ImportReportInput: {
+            /** @enum {string} */
+            kind: "accounts" | "contacts" | "subscriptions" | "tickets" | "surveys";
+            /** @enum {string} */
+            mode: "dry_run" | "apply";
+            fileName: string | null;
+            delimiter: string;
+            /** @enum {string} */
+            encoding: "utf-8" | "utf-16le" | "latin1";
+            rows: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            columns: {
+                column: string;
+                /** @description field key, traits.<key>, or null when ignored */
+                target: string | null;
+                /** @enum {string} */
+                source: "auto" | "map";
+                /** @enum {string} */
+                type: "empty" | "boolean" | "integer" | "number" | "money" | "date" | "text";
+                note: string | null;
+            }[];
+            traits: string[];
+            needsInput: {
+                column: string;
+                reason: string;
+                choices: string[];
+            }[];
+            problems: string[];
+            warnings: string[];
+            badRows: number;
+            errorCount: number;
+            /** @description every bad cell with its line (the line the record starts on) and column; capped at 10,000 */
+            errors: components["schemas"]["ImportRowIssueInput"][];
+            errorsTruncated: boolean;
+        };
+        ImportRowIssue: {
+            line: number;
+            column: string;
+            value: string;
+            reason: string;
+        };
+        ImportRowIssueInput: {
+            line: number;
+            column: string;
+            value: string;
+            reason: string;
+        };
+        IntakeResult: {
+            success: boolean;
+            accepted: number;
+            duplicates: number;
+            rejected: number;
+            results: {
+                index: number;
+                messageId: string | null;
+                /** @enum {string} */
+                status: "accepted" | "duplicate" | "rejected";
+                reason?: string;
+            }[];
+        };
+        IntakeResultInput: {
+            success: boolean;
+            accepted: number;
+            duplicates: number;
+            rejected: number;
+            results: {
+                index: number;
+                messageId: string | null;
+                /** @enum {string} */
+                status: "accepted" | "duplicate" | "rejected";
+                reason?: string;
+            }[];
+        };
+        IntakeStats: {
+            events: number;
+            lastReceivedAt: string | null;
+            unattributed: number;
+            deadLettersOpen: number;
+            catalogEvents: number;
+            productUsers: number;
+            perDay: {
+                day: string;
+                events: number;
+                activeUsers: number;
+            }[];
+        };
+        IntakeStatsInput: {
+            events: number;
+            lastReceivedAt: string | null;
+            unattributed: number;
+            deadLettersOpen: number;
+            catalogEvents: number;
+            productUsers: number;
+            perDay: {
+                day: string;
+                events: number;
+                activeUsers: number;
+            }[];
+        };
+        ManualMeasure: {
+            id: string;
+            accountId: string;
+            /** @enum {string} */
+            measure: "manual.csm_sentiment" | "manual.executive_engagement";
+            value: number;
+            note: string | null;
+            recordedAt: string;
+            recordedBy: string;
+            staleAfter: string;
+            stale: boolean;
+        };
+        ManualMeasureCreate: {
+            accountId: string;
+            /** @enum {string} */
+            measure: "manual.csm_sentiment" | "manual.executive_engagement";
+            /** @description within the measure's range, e.g. 1–10 for CSM sentiment */
+            value: number;
+            note?: string;
+            /**
+             * Format: date
+             * @description the last day the value counts (not before today); defaults to 90 days from today
+             * @example 2026-11-23
+             */
+            staleAfter?: string;
+        };
+        ManualMeasureCreateInput: {
+            accountId: string;
+            /** @enum {string} */
+            measure: "manual.csm_sentiment" | "manual.executive_engagement";
+            /** @description within the measure's range, e.g. 1–10 for CSM sentiment */
+            value: number;
+            note?: string;
+            /**
+             * Format: date
+             * @description the last day the value counts (not before today); defaults to 90 days from today
+             * @example 2026-11-23
+             */
+            staleAfter?: string;
+        };
+        ManualMeasureInput: {
+            id: string;
+            accountId: string;
+            /** @enum {string} */
+            measure: "manual.csm_sentiment" | "manual.executive_engagement";
+            value: number;
+            note: string | null;
+            recordedAt: string;
+            recordedBy: string;
+            staleAfter: string;
+            stale: boolean;
+        };
+        ManualMeasureList: {
+            items: components["schemas"]["ManualMeasure"][];
+        };
+        ManualMeasureListInput: {
+            items: components["schemas"]["ManualMeasureInput"][];
+        };
+        MrrAtDate: {
+            date: string;
+            byCurrency: {
+                currency: string;
+                mrrMinor: number;
+                arrMinor: number;
+            }[];
+        };
+        MrrAtDateInput: {
+            date: string;
+            byCurrency: {
+                currency: string;
+                mrrMinor: number;
+                arrMinor: number;
+            }[];
+        };
+        Nps: {
+            /** @description % promoters − % detractors; null without responses */
+            score: number | null;
+            responses: number;
+            promoters: number;
+            passives: number;
+            detractors: number;
+        };
+        NpsInput: {
+            /** @description % promoters − % detractors; null without responses */
+            score: number | null;
+            responses: number;
+            promoters: number;
+            passives: number;
+            detractors: number;
+        };
+        Portfolio: {
+            /** @description the instant the rows describe */
+            asOf: string;
+            /**
+             * @description the scope applied
+             * @enum {string}
+             */
+            scope: "mine" | "team" | "all";
+            rows: components["schemas"]["PortfolioRow"][];
+        };
+        PortfolioHealth: {
+            /** @description the composite, 0–100 with one decimal; null when no measure had data that day */
+            score: number | null;
+            /** @description the model's tier for the score (e.g. Green, Yellow, Red) */
+            tier: string | null;
+            /** @description the day of the latest snapshot, YYYY-MM-DD */
+            date: string;
+            /** @description the daily composite of the 30 days ending at date, oldest first; null for missing days */
+            trend: (number | null)[];
+        };
+        PortfolioHealthInput: {
+            /** @description the composite, 0–100 with one decimal; null when no measure had data that day */
+            score: number | null;
+            /** @description the model's tier for the score (e.g. Green, Yellow, Red) */
+            tier: string | null;
+            /** @description the day of the latest snapshot, YYYY-MM-DD */
+            date: string;
+            /** @description the daily composite of the 30 days ending at date, oldest first; null for missing days */
+            trend: (number | null)[];
+        };
+        PortfolioInput: {
+            /** @description the instant the rows describe */
+            asOf: string;
+            /**
+             * @description the scope applied
+             * @enum {string}
+             */
+            scope: "mine" | "team" | "all";
+            rows: components["schemas"]["PortfolioRowInput"][];
+        };
+        PortfolioRow: {
+            id: string;
+            name: string;
+            segment: string;
+            stage: string;
+            industry: string | null;
+            region: string | null;
+            currency: string;
+            /** @description ARR (12 × MRR) in minor units of currency */
+            arrMinor: number;
+            /** @description YYYY-MM-DD */
+            renewalDate: string | null;
+            owner: {
+                id: string;
+                /** @description name, or email when unnamed */
+                name: string;
+            } | null;
+            /** @description null when the account has never been scored */
+            health: components["schemas"]["PortfolioHealth"] | null;
+            /** @description open health alerts, including snoozes that have run out */
+            openAlerts: number;
+            /** @description null until tasks exist */
+            openTasks: null;
+            /** @description the latest note, call, meeting, email or health check, up to now */
+            lastTouchAt: string | null;
+        };
+        PortfolioRowInput: {
+            id: string;
+            name: string;
+            segment: string;
+            stage: string;
+            industry: string | null;
+            region: string | null;
+            currency: string;
+            /** @description ARR (12 × MRR) in minor units of currency */
+            arrMinor: number;
+            /** @description YYYY-MM-DD */
+            renewalDate: string | null;
+            owner: {
+                id: string;
+                /** @description name, or email when unnamed */
+                name: string;
+            } | null;
+            /** @description null when the account has never been scored */
+            health: components["schemas"]["PortfolioHealthInput"] | null;
+            /** @description open health alerts, including snoozes that have run out */
+            openAlerts: number;
+            /** @description null until tasks exist */
+            openTasks: null;
+            /** @description the latest note, call, meeting, email or health check, up to now */
+            lastTouchAt: string | null;
+        };
+        PortfolioView: {
+            id: string;
+            name: string;
+            shared: boolean;
+            ownerId: string;
+            ownerName: string;
+            /** @description whether the caller may change or delete it */
+            editable: boolean;
+            query: components["schemas"]["PortfolioViewQuery"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        PortfolioViewCreate: {
+            name: string;
+            /**
+             * @description whether every signed-in user sees it
+             * @default false
+             */
+            shared: boolean;
+            /** @default {} */
+            query: components["schemas"]["PortfolioViewQuery"];
+        };
+        PortfolioViewCreateInput: {
+            name: string;
+            /**
+             * @description whether every signed-in user sees it
+             * @default false
+             */
+            shared: boolean;
+            /** @default {} */
+            query: components["schemas"]["PortfolioViewQueryInput"];
+        };
+        PortfolioViewInput: {
+            id: string;
+            name: string;
+            shared: boolean;
+            ownerId: string;
+            ownerName: string;
+            /** @description whether the caller may change or delete it */
+            editable: boolean;
+            query: components["schemas"]["PortfolioViewQueryInput"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        PortfolioViewList: {
+            items: components["schemas"]["PortfolioView"][];
+        };
+        PortfolioViewListInput: {
+            items: components["schemas"]["PortfolioViewInput"][];
+        };
+        PortfolioViewPatch: {
+            name?: string;
+            shared?: boolean;
+            /** @description replaces the whole query */
+            query?: components["schemas"]["PortfolioViewQuery"];
+        };
+        PortfolioViewPatchInput: {
+            name?: string;
+            shared?: boolean;
+            /** @description replaces the whole query */
+            query?: components["schemas"]["PortfolioViewQueryInput"];
+        };
+        PortfolioViewQuery: {
+            /** @enum {string} */
+            scope?: "mine" | "team" | "all";
+            /** @description search text */
+            q?: string;
+            /** @description field → value or values */
+            filters?: {
+                [key: string]: string | string[];
+            };
+            sort?: {
+                field: string;
+                /** @enum {string} */
+                dir: "asc" | "desc";
+            };
+            /** @description the field rows are grouped by; null for none */
+            group?: string | null;
+            /** @description the columns shown, in order */
+            columns?: string[];
+        };
+        PortfolioViewQueryInput: {
+            /** @enum {string} */
+            scope?: "mine" | "team" | "all";
+            /** @description search text */
+            q?: string;
+            /** @description field → value or values */
+            filters?: {
+                [key: string]: string | string[];
+            };
+            sort?: {
+                field: string;
+                /** @enum {string} */
+                dir: "asc" | "desc";
+            };
+            /** @description the field rows are grouped by; null for none */
+            group?: string | null;
+            /** @description the columns shown, in order */
+            columns?: string[];
+        };
+        ProductUser: {
+            /** @description Segment userId, or anon:<anonymousId> */
+            userKey: string;
+            userId: string | null;
+            email: string | null;
+            name: string | null;
+            traits: {
+                [key: string]: unknown;
+            };
+            firstSeenAt: string;
+            lastSeenAt: string;
+            events: number;
+        };
+        ProductUserInput: {
+            /** @description Segment userId, or anon:<anonymousId> */
+            userKey: string;
+            userId: string | null;
+            email: string | null;
+            name: string | null;
+            traits: {
+                [key: string]: unknown;
+            };
+            firstSeenAt: string;
+            lastSeenAt: string;
+            events: number;
+        };
+        RevenueMovement: {
+            id: string;
+            accountId: string;
+            subscriptionId: string;
+            /** @enum {string} */
+            kind: "new" | "expansion" | "contraction" | "churn" | "reactivation";
+            effectiveDate: string;
+            mrrDeltaMinor: number;
+            accountMrrBeforeMinor: number;
+            accountMrrAfterMinor: number;
+            currency: string;
+            recordedAt: string;
+            source: string;
+        };
+        RevenueMovementInput: {
+            id: string;
+            accountId: string;
+            subscriptionId: string;
+            /** @enum {string} */
+            kind: "new" | "expansion" | "contraction" | "churn" | "reactivation";
+            effectiveDate: string;
+            mrrDeltaMinor: number;
+            accountMrrBeforeMinor: number;
+            accountMrrAfterMinor: number;
+            currency: string;
+            recordedAt: string;
+            source: string;
+        };
+        Segments: {
+            segments: string[];
+        };
+        SegmentsInput: {
+            segments: string[];
+        };
+        Session: {
+            id: string;
+            method: string;
+            createdAt: string;
+            lastSeenAt: string;
+            expiresAt: string;
+            ip: string | null;
+            userAgent: string | null;
+            current: boolean;
+        };
+        SessionInput: {
+            id: string;
+            method: string;
+            createdAt: string;
+            lastSeenAt: string;
+            expiresAt: string;
+            ip: string | null;
+            userAgent: string | null;
+            current: boolean;
+        };
+        SignedIn: {
+            user: components["schemas"]["User"];
+            /** @description send as X-CSRF-Token on every POST/PUT/PATCH/DELETE */
+            csrfToken: string;
+            expiresAt: string;
+        };
+        SignedInInput: {
+            user: components["schemas"]["UserInput"];
+            /** @description send as X-CSRF-Token on every POST/PUT/PATCH/DELETE */
+            csrfToken: string;
+            expiresAt: string;
+        };
+        StageChange: {
+            id: string;
+            fromStage: string | null;
+            toStage: string;
+            changedAt: string;
+            actor: string;
+            reason: string | null;
+        };
+        StageChangeInput: {
+            id: string;
+            fromStage: string | null;
+            toStage: string;
+            changedAt: string;
+            actor: string;
+            reason: string | null;
+        };
+        Subscription: {
+            id: string;
+            accountId: string;
+            externalId: string | null;
+            plan: string;
+            product: string | null;
+            seats: number | null;
+            mrrMinor: number;
+            arrMinor: number;
+            currency: string;
+            /** @enum {string} */
+            billingFrequency: "monthly" | "quarterly" | "annual" | "multi_year";
+            startDate: string;
+            endDate: string | null;
+            autoRenew: boolean;
+            /** @enum {string} */
+            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            canceledOn: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        SubscriptionCreate: {
+            accountId: string;
+            externalId?: string | null;
+            plan: string;
+            product?: string | null;
+            seats?: number | null;
+            /** @description monthly recurring revenue in minor units (cents) */
+            mrrMinor: number;
+            /** @example USD */
+            currency?: string;
+            /**
+             * @default annual
+             * @enum {string}
+             */
+            billingFrequency: "monthly" | "quarterly" | "annual" | "multi_year";
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            startDate: string;
+            /** @description end of the current term: the renewal date */
+            endDate?: string | null;
+            /** @default false */
+            autoRenew: boolean;
+            /**
+             * @default active
+             * @enum {string}
+             */
+            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            canceledOn?: string | null;
+        };
+        SubscriptionCreateInput: {
+            accountId: string;
+            externalId?: string | null;
+            plan: string;
+            product?: string | null;
+            seats?: number | null;
+            /** @description monthly recurring revenue in minor units (cents) */
+            mrrMinor: number;
+            /** @example USD */
+            currency?: string;
+            /**
+             * @default annual
+             * @enum {string}
+             */
+            billingFrequency: "monthly" | "quarterly" | "annual" | "multi_year";
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            startDate: string;
+            /** @description end of the current term: the renewal date */
+            endDate?: string | null;
+            /** @default false */
+            autoRenew: boolean;
+            /**
+             * @default active
+             * @enum {string}
+             */
+            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            canceledOn?: string | null;
+        };
+        SubscriptionInput: {
+            id: string;
+            accountId: string;
+            externalId: string | null;
+            plan: string;
+            product: string | null;
+            seats: number | null;
+            mrrMinor: number;
+            arrMinor: number;
+            currency: string;
+            /** @enum {string} */
+            billingFrequency: "monthly" | "quarterly" | "annual" | "multi_year";
+            startDate: string;
+            endDate: string | null;
+            autoRenew: boolean;
+            /** @enum {string} */
+            status: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            canceledOn: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        SubscriptionPage: {
+            items: components["schemas"]["Subscription"][];
+            nextCursor: string | null;
+        };
+        SubscriptionPageInput: {
+            items: components["schemas"]["SubscriptionInput"][];
+            nextCursor: string | null;
+        };
+        SubscriptionPatch: {
+            externalId?: string | null;
+            plan?: string;
+            product?: string | null;
+            seats?: number | null;
+            mrrMinor?: number;
+            /** @enum {string} */
+            billingFrequency?: "monthly" | "quarterly" | "annual" | "multi_year";
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            startDate?: string;
+            /** @description end of the current term: the renewal date */
+            endDate?: string | null;
+            autoRenew?: boolean;
+            /** @enum {string} */
+            status?: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            canceledOn?: string | null;
+            /**
+             * Format: date
+             * @description when the change takes effect for revenue; defaults to today (or canceledOn when canceling)
+             * @example 2026-11-23
+             */
+            effectiveDate?: string;
+        };
+        SubscriptionPatchInput: {
+            externalId?: string | null;
+            plan?: string;
+            product?: string | null;
+            seats?: number | null;
+            mrrMinor?: number;
+            /** @enum {string} */
+            billingFrequency?: "monthly" | "quarterly" | "annual" | "multi_year";
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            startDate?: string;
+            /** @description end of the current term: the renewal date */
+            endDate?: string | null;
+            autoRenew?: boolean;
+            /** @enum {string} */
+            status?: "trialing" | "active" | "past_due" | "canceled" | "expired";
+            canceledOn?: string | null;
+            /**
+             * Format: date
+             * @description when the change takes effect for revenue; defaults to today (or canceledOn when canceling)
+             * @example 2026-11-23
+             */
+            effectiveDate?: string;
+        };
+        SupportSummary: {
+            accountId: string;
+            asOf: string;
+            tickets: {
+                /** @description open or pending at asOf */
+                open: number;
+                urgentOpen: number;
+                escalatedOpen: number;
+                openedLast30Days: number;
+                /** @description opened in the 30 days before those */
+                openedPrior30Days: number;
+                /** @description openedLast30Days − openedPrior30Days */
+                openedChange: number;
+                resolvedLast90Days: number;
+                /** @description over tickets resolved in the last 90 days that have a first response */
+                medianFirstResponseHours: number | null;
+                /** @description over tickets resolved in the last 90 days */
+                medianResolutionHours: number | null;
+            };
+            csat: {
+                /** @description ticket ratings (resolved in 90 days) and CSAT responses (90 days), 1–5 */
+                average: number | null;
+                ratings: number;
+                fromTickets: number;
+                fromSurveys: number;
+            };
+            nps: {
+                latest: {
+                    responseId: string;
+                    score: number;
+                    /** @enum {string} */
+                    category: "promoter" | "passive" | "detractor";
+                    respondedAt: string;
+                    contactId: string | null;
+                    contactName: string | null;
+                } | null;
+                last90Days: components["schemas"]["Nps"];
+                prior90Days: components["schemas"]["Nps"];
+                /** @description last90Days.score − prior90Days.score */
+                trend: number | null;
+            };
+        };
+        SupportSummaryInput: {
+            accountId: string;
+            asOf: string;
+            tickets: {
+                /** @description open or pending at asOf */
+                open: number;
+                urgentOpen: number;
+                escalatedOpen: number;
+                openedLast30Days: number;
+                /** @description opened in the 30 days before those */
+                openedPrior30Days: number;
+                /** @description openedLast30Days − openedPrior30Days */
+                openedChange: number;
+                resolvedLast90Days: number;
+                /** @description over tickets resolved in the last 90 days that have a first response */
+                medianFirstResponseHours: number | null;
+                /** @description over tickets resolved in the last 90 days */
+                medianResolutionHours: number | null;
+            };
+            csat: {
+                /** @description ticket ratings (resolved in 90 days) and CSAT responses (90 days), 1–5 */
+                average: number | null;
+                ratings: number;
+                fromTickets: number;
+                fromSurveys: number;
+            };
+            nps: {
+                latest: {
+                    responseId: string;
+                    score: number;
+                    /** @enum {string} */
+                    category: "promoter" | "passive" | "detractor";
+                    respondedAt: string;
+                    contactId: string | null;
+                    contactName: string | null;
+                } | null;
+                last90Days: components["schemas"]["NpsInput"];
+                prior90Days: components["schemas"]["NpsInput"];
+                /** @description last90Days.score − prior90Days.score */
+                trend: number | null;
+            };
+        };
+        SurveyResponse: {
+            id: string;
+            accountId: string;
+            contactId: string | null;
+            externalId: string | null;
+            /** @enum {string} */
+            kind: "nps" | "csat";
+            score: number;
+            /** @description NPS only: 9–10, 7–8, 0–6 */
+            category: ("promoter" | "passive" | "detractor") | null;
+            comment: string | null;
+            respondedAt: string;
+            createdAt: string;
+        };
+        SurveyResponseCreate: {
+            accountId: string;
+            /** @enum {string} */
+            kind: "nps" | "csat";
+            /** @description NPS 0–10, CSAT 1–5 */
+            score: number;
+            comment?: string | null;
+            /**
+             * Format: date-time
+             * @description defaults to now
+             */
+            respondedAt?: string;
+            /** @description a contact of the same account */
+            contactId?: string | null;
+            /** @description the response id in the survey tool */
+            externalId?: string | null;
+        };
+        SurveyResponseCreateInput: {
+            accountId: string;
+            /** @enum {string} */
+            kind: "nps" | "csat";
+            /** @description NPS 0–10, CSAT 1–5 */
+            score: number;
+            comment?: string | null;
+            /**
+             * Format: date-time
+             * @description defaults to now
+             */
+            respondedAt?: string;
+            /** @description a contact of the same account */
+            contactId?: string | null;
+            /** @description the response id in the survey tool */
+            externalId?: string | null;
+        };
+        SurveyResponseInput: {
+            id: string;
+            accountId: string;
+            contactId: string | null;
+            externalId: string | null;
+            /** @enum {string} */
+            kind: "nps" | "csat";
+            score: number;
+            /** @description NPS only: 9–10, 7–8, 0–6 */
+            category: ("promoter" | "passive" | "detractor") | null;
+            comment: string | null;
+            respondedAt: string;
+            createdAt: string;
+        };
+        SurveyResponsePage: {
+            items: components["schemas"]["SurveyResponse"][];
+            nextCursor: string | null;
+        };
+        SurveyResponsePageInput: {
+            items: components["schemas"]["SurveyResponseInput"][];
+            nextCursor: string | null;
+        };
+        Ticket: {
+            id: string;
+            accountId: string;
+            externalId: string | null;
+            subject: string;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "pending" | "solved" | "closed";
+            openedAt: string;
+            firstResponseAt: string | null;
+            resolvedAt: string | null;
+            firstResponseHours: number | null;
+            resolutionHours: number | null;
+            csat: number | null;
+            escalated: boolean;
+            contactId: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        TicketCreate: {
+            accountId: string;
+            /** @description the ticket id in the help desk */
+            externalId?: string | null;
+            subject: string;
+            /**
+             * @description defaults to normal
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /**
+             * @description defaults to open
+             * @enum {string}
+             */
+            status?: "open" | "pending" | "solved" | "closed";
+            /**
+             * Format: date-time
+             * @description defaults to now
+             */
+            openedAt?: string;
+            firstResponseAt?: string | null;
+            /** @description only for solved or closed tickets; moving to solved or closed sets it to now unless given */
+            resolvedAt?: string | null;
+            csat?: number | null;
+            escalated?: boolean;
+            /** @description a contact of the same account */
+            contactId?: string | null;
+        };
+        TicketCreateInput: {
+            accountId: string;
+            /** @description the ticket id in the help desk */
+            externalId?: string | null;
+            subject: string;
+            /**
+             * @description defaults to normal
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /**
+             * @description defaults to open
+             * @enum {string}
+             */
+            status?: "open" | "pending" | "solved" | "closed";
+            /**
+             * Format: date-time
+             * @description defaults to now
+             */
+            openedAt?: string;
+            firstResponseAt?: string | null;
+            /** @description only for solved or closed tickets; moving to solved or closed sets it to now unless given */
+            resolvedAt?: string | null;
+            csat?: number | null;
+            escalated?: boolean;
+            /** @description a contact of the same account */
+            contactId?: string | null;
+        };
+        TicketInput: {
+            id: string;
+            accountId: string;
+            externalId: string | null;
+            subject: string;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "pending" | "solved" | "closed";
+            openedAt: string;
+            firstResponseAt: string | null;
+            resolvedAt: string | null;
+            firstResponseHours: number | null;
+            resolutionHours: number | null;
+            csat: number | null;
+            escalated: boolean;
+            contactId: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        TicketPage: {
+            items: components["schemas"]["Ticket"][];
+            nextCursor: string | null;
+        };
+        TicketPageInput: {
+            items: components["schemas"]["TicketInput"][];
+            nextCursor: string | null;
+        };
+        TicketPatch: {
+            /** @description the ticket id in the help desk */
+            externalId?: string | null;
+            subject?: string;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status?: "open" | "pending" | "solved" | "closed";
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant; stored in UTC
+             */
+            openedAt?: string;
+            firstResponseAt?: string | null;
+            /** @description only for solved or closed tickets; moving to solved or closed sets it to now unless given */
+            resolvedAt?: string | null;
+            csat?: number | null;
+            escalated?: boolean;
+            /** @description a contact of the same account */
+            contactId?: string | null;
+        };
+        TicketPatchInput: {
+            /** @description the ticket id in the help desk */
+            externalId?: string | null;
+            subject?: string;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status?: "open" | "pending" | "solved" | "closed";
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant; stored in UTC
+             */
+            openedAt?: string;
+            firstResponseAt?: string | null;
+            /** @description only for solved or closed tickets; moving to solved or closed sets it to now unless given */
+            resolvedAt?: string | null;
+            csat?: number | null;
+            escalated?: boolean;
+            /** @description a contact of the same account */
+            contactId?: string | null;
+        };
+        TimelineEntry: {
+            id: string;
+            accountId: string;
+            /** @enum {string} */
+            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
+            occurredAt: string;
+            title: string;
+            body: string | null;
+            contactId: string | null;
+            actor: string;
+            data: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+        };
+        TimelineEntryInput: {
+            id: string;
+            accountId: string;
+            /** @enum {string} */
+            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
+            occurredAt: string;
+            title: string;
+            body: string | null;
+            contactId: string | null;
+            actor: string;
+            data: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+        };
+        TimelinePage: {
+            items: components["schemas"]["TimelineEntry"][];
+            nextCursor: string | null;
+        };
+        TimelinePageInput: {
+            items: components["schemas"]["TimelineEntryInput"][];
+            nextCursor: string | null;
+        };
+        UsageSeries: {
+            from: string;
+            to: string;
+            days: {
+                day: string;
+                events: number;
+                activeUsers: number;
+                sessionSeconds: number;
+                topEvents: {
+                    event: string;
+                    feature: string | null;
+                    events: number;
+                    users: number;
+                }[];
+            }[];
+        };
+        UsageSeriesInput: {
+            from: string;
+            to: string;
+            days: {
+                day: string;
+                events: number;
+                activeUsers: number;
+                sessionSeconds: number;
+                topEvents: {
+                    event: string;
+                    feature: string | null;
+                    events: number;
+                    users: number;
+                }[];
+            }[];
+        };
+        UsageSettings: {
+            features: {
+                [key: string]: string;
+            };
+            retentionDays: number;
+        };
+        UsageSettingsInput: {
+            features: {
+                [key: string]: string;
+            };
+            retentionDays: number;
+        };
+        /** @description fields left out keep their value */
+        UsageSettingsUpdate: {
+            /** @description event name → feature, e.g. { "Report Exported": "reporting" } */
+            features?: {
+                [key: string]: string;
+            };
+            /** @description days raw events are kept; daily rollups are kept for ever */
+            retentionDays?: number;
+        };
+        /** @description fields left out keep their value */
+        UsageSettingsUpdateInput: {
+            /** @description event name → feature, e.g. { "Report Exported": "reporting" } */
+            features?: {
+                [key: string]: string;
+            };
+            /** @description days raw events are kept; daily rollups are kept for ever */
+            retentionDays?: number;
         };
         UsageSummary: {
             accountId: string;
@@ -9149,257 +9262,144 @@ export interface components {
                 lastSeenAt: string;
             }[];
         };
-        UsageSeries: {
-            from: string;
-            to: string;
-            days: {
-                day: string;
-                events: number;
-                activeUsers: number;
-                sessionSeconds: number;
-                topEvents: {
-                    event: string;
-                    feature: string | null;
-                    events: number;
-                    users: number;
-                }[];
-            }[];
-        };
-        ProductUser: {
-            /** @description Segment userId, or anon:<anonymousId> */
-            userKey: string;
-            userId: string | null;
-            email: string | null;
-            name: string | null;
-            traits: {
-                [key: string]: unknown;
-            };
-            firstSeenAt: string;
-            lastSeenAt: string;
-            events: number;
-        };
-        IntakeResult: {
-            success: boolean;
-            accepted: number;
-            duplicates: number;
-            rejected: number;
-            results: {
-                index: number;
-                messageId: string | null;
-                /** @enum {string} */
-                status: "accepted" | "duplicate" | "rejected";
-                reason?: string;
-            }[];
-        };
-        DeadLetter: {
-            id: string;
-            receivedAt: string;
-            sourceId: string;
-            batchIndex: number | null;
-            messageId: string | null;
-            reason: string;
-            payload: unknown;
-            /** @enum {string} */
-            status: "open" | "replayed";
-            replayedAt: string | null;
-            replayResult: string | null;
-        };
-        IntakeStats: {
-            events: number;
-            lastReceivedAt: string | null;
-            unattributed: number;
-            deadLettersOpen: number;
-            catalogEvents: number;
-            productUsers: number;
-            perDay: {
-                day: string;
-                events: number;
-                activeUsers: number;
-            }[];
-        };
-        CatalogEvent: {
-            key: string;
-            type: string;
-            name: string;
-            firstSeenAt: string;
-            lastSeenAt: string;
-            volume: number;
-            properties: {
-                name: string;
-                type: string;
-                firstSeenAt: string;
-                lastSeenAt: string;
-                volume: number;
-            }[];
-        };
-        Segments: {
-            segments: string[];
-        };
-        PortfolioHealth: {
-            /** @description the composite, 0–100 with one decimal; null when no measure had data that day */
-            score: number | null;
-            /** @description the model's tier for the score (e.g. Green, Yellow, Red) */
-            tier: string | null;
-            /** @description the day of the latest snapshot, YYYY-MM-DD */
-            date: string;
-            /** @description the daily composite of the 30 days ending at date, oldest first; null for missing days */
-            trend: (number | null)[];
-        };
-        PortfolioRow: {
-            id: string;
-            name: string;
-            segment: string;
-            stage: string;
-            industry: string | null;
-            region: string | null;
-            currency: string;
-            /** @description ARR (12 × MRR) in minor units of currency */
-            arrMinor: number;
-            /** @description YYYY-MM-DD */
-            renewalDate: string | null;
-            owner: {
-                id: string;
-                /** @description name, or email when unnamed */
-                name: string;
-            } | null;
-            /** @description null when the account has never been scored */
-            health: components["schemas"]["PortfolioHealth"] | null;
-            /** @description open health alerts, including snoozes that have run out */
-            openAlerts: number;
-            /** @description null until tasks exist */
-            openTasks: null;
-            /** @description the latest note, call, meeting, email or health check, up to now */
-            lastTouchAt: string | null;
-        };
-        Portfolio: {
-            /** @description the instant the rows describe */
+        UsageSummaryInput: {
+            accountId: string;
             asOf: string;
-            /**
-             * @description the scope applied
-             * @enum {string}
-             */
-            scope: "mine" | "team" | "all";
-            rows: components["schemas"]["PortfolioRow"][];
-        };
-        PortfolioViewQuery: {
-            /** @enum {string} */
-            scope?: "mine" | "team" | "all";
-            /** @description search text */
-            q?: string;
-            /** @description field → value or values */
-            filters?: {
-                [key: string]: string | string[];
-            };
-            sort?: {
-                field: string;
-                /** @enum {string} */
-                dir: "asc" | "desc";
-            };
-            /** @description the field rows are grouped by; null for none */
-            group?: string | null;
-            /** @description the columns shown, in order */
-            columns?: string[];
-        };
-        PortfolioViewCreate: {
-            name: string;
-            /**
-             * @description whether every signed-in user sees it
-             * @default false
-             */
-            shared: boolean;
-            /** @default {} */
-            query: components["schemas"]["PortfolioViewQuery"];
-        };
-        PortfolioViewPatch: {
-            name?: string;
-            shared?: boolean;
-            /** @description replaces the whole query */
-            query?: components["schemas"]["PortfolioViewQuery"];
-        };
-        PortfolioView: {
-            id: string;
-            name: string;
-            shared: boolean;
-            ownerId: string;
-            ownerName: string;
-            /** @description whether the caller may change or delete it */
-            editable: boolean;
-            query: components["schemas"]["PortfolioViewQuery"];
-            createdAt: string;
-            updatedAt: string;
-        };
-        PortfolioViewList: {
-            items: components["schemas"]["PortfolioView"][];
-        };
-        ApplyImport: {
-            /** @description column → field; null or "" ignores the column; replaces the mapping given at upload */
-            mapping?: {
-                [key: string]: string | null;
-            };
-            /** @enum {string} */
-            dateFormat?: "d/m/yyyy" | "m/d/yyyy" | "yyyy-mm-dd";
-        };
-        ImportRowIssue: {
-            line: number;
-            column: string;
-            value: string;
-            reason: string;
-        };
-        ImportReport: {
-            /** @enum {string} */
-            kind: "accounts" | "contacts" | "subscriptions" | "tickets" | "surveys";
-            /** @enum {string} */
-            mode: "dry_run" | "apply";
-            fileName: string | null;
-            delimiter: string;
-            /** @enum {string} */
-            encoding: "utf-8" | "utf-16le" | "latin1";
-            rows: number;
-            created: number;
-            updated: number;
-            unchanged: number;
-            columns: {
-                column: string;
-                /** @description field key, traits.<key>, or null when ignored */
-                target: string | null;
-                /** @enum {string} */
-                source: "auto" | "map";
-                /** @enum {string} */
-                type: "empty" | "boolean" | "integer" | "number" | "money" | "date" | "text";
-                note: string | null;
-            }[];
-            traits: string[];
-            needsInput: {
-                column: string;
-                reason: string;
-                choices: string[];
-            }[];
-            problems: string[];
-            warnings: string[];
-            badRows: number;
-            errorCount: number;
-            /** @description every bad cell with its line (the line the record starts on) and column; capped at 10,000 */
-            errors: components["schemas"]["ImportRowIssue"][];
-            errorsTruncated: boolean;
-        };
-        Import: {
-            id: string;
-            /** @enum {string} */
-            kind: "accounts" | "contacts" | "subscriptions" | "tickets" | "surveys";
-            /** @enum {string} */
-            status: "dry_run" | "needs_input" | "invalid" | "applied";
-            fileName: string | null;
-            createdAt: string;
-            appliedAt: string | null;
-            options: {
-                mapping?: {
-                    [key: string]: string | null;
+            windows: {
+                day: {
+                    from: string;
+                    to: string;
                 };
-                /** @enum {string} */
-                dateFormat?: "d/m/yyyy" | "m/d/yyyy" | "yyyy-mm-dd";
-                delimiter?: string;
+                week: {
+                    from: string;
+                    to: string;
+                };
+                prevWeek: {
+                    from: string;
+                    to: string;
+                };
+                month: {
+                    from: string;
+                    to: string;
+                };
+                prevMonth: {
+                    from: string;
+                    to: string;
+                };
             };
-            report: components["schemas"]["ImportReport"];
+            dau: number;
+            wau: number;
+            mau: number;
+            avgDau: number;
+            /** @description average DAU over 30 days ÷ MAU */
+            stickiness: number | null;
+            /** @description average active days per active user over 30 days */
+            loginFrequency: number | null;
+            events30: number;
+            sessionSeconds30: number;
+            lastSeenAt: string | null;
+            seats: number | null;
+            /** @description MAU ÷ licensed seats on live subscriptions */
+            seatUtilisation: number | null;
+            featuresUsed: number;
+            featuresConfigured: number;
+            /** @description features used in 30 days ÷ features configured */
+            featureBreadth: number | null;
+            trends: {
+                weekOverWeek: {
+                    events: {
+                        current: number;
+                        previous: number;
+                        /** @description current ÷ previous; null when previous is 0 */
+                        ratio: number | null;
+                        /** @description percent change; null when previous is 0 */
+                        changePct: number | null;
+                    };
+                    activeUsers: {
+                        current: number;
+                        previous: number;
+                        /** @description current ÷ previous; null when previous is 0 */
+                        ratio: number | null;
+                        /** @description percent change; null when previous is 0 */
+                        changePct: number | null;
+                    };
+                };
+                monthOverMonth: {
+                    events: {
+                        current: number;
+                        previous: number;
+                        /** @description current ÷ previous; null when previous is 0 */
+                        ratio: number | null;
+                        /** @description percent change; null when previous is 0 */
+                        changePct: number | null;
+                    };
+                    activeUsers: {
+                        current: number;
+                        previous: number;
+                        /** @description current ÷ previous; null when previous is 0 */
+                        ratio: number | null;
+                        /** @description percent change; null when previous is 0 */
+                        changePct: number | null;
+                    };
+                };
+            };
+            features: {
+                feature: string;
+                users: number;
+                events: number;
+                lastUsedOn: string;
+            }[];
+            unusedFeatures: string[];
+            topUsers: {
+                userKey: string;
+                email: string | null;
+                name: string | null;
+                events: number;
+                activeDays: number;
+                lastSeenAt: string;
+            }[];
+        };
+        User: {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "csm" | "viewer";
+            managerId: string | null;
+            hasPassword: boolean;
+            sso: boolean;
+            lastLoginAt: string | null;
+            createdAt: string;
+            archivedAt: string | null;
+        };
+        UserInput: {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "csm" | "viewer";
+            managerId: string | null;
+            hasPassword: boolean;
+            sso: boolean;
+            lastLoginAt: string | null;
+            createdAt: string;
+            archivedAt: string | null;
+        };
+        WhoAmI: {
+            /** @enum {string} */
+            kind: "user" | "api_key" | "operator";
+            user: components["schemas"]["User"] | null;
+            key: components["schemas"]["ApiKey"] | null;
+            csrfToken: string | null;
+            sessionExpiresAt: string | null;
+        };
+        WhoAmIInput: {
+            /** @enum {string} */
+            kind: "user" | "api_key" | "operator";
+            user: components["schemas"]["UserInput"] | null;
+            key: components["schemas"]["ApiKeyInput"] | null;
+            csrfToken: string | null;
+            sessionExpiresAt: string | null;
         };
     };
     responses: never;
