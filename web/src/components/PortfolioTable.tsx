@@ -23,7 +23,6 @@ const COLUMNS: Column[] = [
   { field: 'owner', label: 'Owner' },
   { field: 'segment', label: 'Segment' },
   { field: 'alerts', label: 'Alerts' },
-  { field: null, label: 'Tasks' },
   { field: 'touch', label: 'Last touch' },
 ];
 
@@ -92,11 +91,6 @@ function DesktopRow({ r }: { r: PortfolioRow }) {
             0
           </Text>
         )}
-      </div>
-      <div role="cell">
-        <Text size="sm" c="dimmed">
-          {r.openTasks ?? '—'}
-        </Text>
       </div>
       <div role="cell">
         <Text size="sm" title={r.lastTouchAt ?? undefined}>

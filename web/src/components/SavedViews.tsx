@@ -1,14 +1,4 @@
-import {
-  ActionIcon,
-  Button,
-  Menu,
-  Modal,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-  Alert,
-} from '@mantine/core';
+import { ActionIcon, Button, Menu, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconBookmark, IconTrash, IconUsers } from '@tabler/icons-react';
@@ -17,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { api, messageOf, unwrap, type Schemas } from '../api/client';
 import { viewFromParams } from '../lib/portfolio';
 import { useUser } from '../lib/session';
+import { FormError } from './FormError';
 
 type SavedView = Schemas['PortfolioView'];
 type ViewQuery = SavedView['query'];
@@ -154,11 +145,7 @@ export function SavedViews({
           <Stack>
             <TextInput label="Name" name="name" required maxLength={80} data-autofocus />
             <Switch label="Share with the team" name="shared" />
-            {error && (
-              <Alert color="red" role="alert" p="xs">
-                {error}
-              </Alert>
-            )}
+            <FormError error={error} />
             <Button type="submit" loading={save.isPending}>
               Save view
             </Button>

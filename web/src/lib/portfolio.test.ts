@@ -29,7 +29,6 @@ function row(over: Partial<PortfolioRow> & { id: string }): PortfolioRow {
     owner: null,
     health: null,
     openAlerts: 0,
-    openTasks: null,
     lastTouchAt: null,
     ...over,
   };

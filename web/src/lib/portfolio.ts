@@ -1,30 +1,12 @@
+import type { Schemas } from '../api/client';
+
 /**
  * The portfolio's view state and what it does to the rows: filter, search, sort, group and
  * CSV. Pure, so the URL, saved views and tests all share it.
  */
 
-export interface PortfolioRow {
-  id: string;
-  name: string;
-  segment: string;
-  stage: string;
-  industry: string | null;
-  region: string | null;
-  currency: string;
-  arrMinor: number;
-  renewalDate: string | null;
-  owner: { id: string; name: string } | null;
-  health: {
-    score: number | null;
-    tier: string | null;
-    date: string;
-    trend: (number | null)[];
-  } | null;
-  openAlerts: number;
-  /** Null until tasks exist (the work-process issue). */
-  openTasks?: number | null;
-  lastTouchAt: string | null;
-}
+/** One account as GET /api/v1/portfolio returns it (open tasks arrive with tasks). */
+export type PortfolioRow = Omit<Schemas['PortfolioRow'], 'openTasks'>;
 
 export const SORT_FIELDS = [
   'name',

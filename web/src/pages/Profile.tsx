@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Group,
@@ -18,6 +17,7 @@ import { api, messageOf, setCsrfToken, unwrap } from '../api/client';
 import { ErrorState, Loading } from '../components/States';
 import { relative } from '../lib/format';
 import { useUser } from '../lib/session';
+import { FormError } from '../components/FormError';
 
 function ChangePassword() {
   const [error, setError] = useState<string | null>(null);
@@ -66,11 +66,7 @@ function ChangePassword() {
           minLength={12}
           required
         />
-        {error && (
-          <Alert color="red" role="alert" p="xs">
-            {error}
-          </Alert>
-        )}
+        <FormError error={error} />
         <Group justify="flex-end">
           <Button type="submit" loading={change.isPending}>
             Change password

@@ -1,10 +1,11 @@
-import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { api, messageOf, unwrap } from '../api/client';
 import { AuthFrame } from '../components/AuthFrame';
 import { Loading } from '../components/States';
+import { FormError } from '../components/FormError';
 
 /** First run: the first admin. The page is gone once one exists. */
 export function Setup() {
@@ -72,11 +73,7 @@ export function Setup() {
             minLength={12}
             required
           />
-          {error && (
-            <Alert color="red" role="alert" p="xs">
-              {error}
-            </Alert>
-          )}
+          <FormError error={error} />
           <Button type="submit" loading={busy} fullWidth>
             Create admin
           </Button>

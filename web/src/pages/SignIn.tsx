@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Button,
   Divider,
@@ -16,6 +15,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, messageOf, unwrap } from '../api/client';
 import { useSession } from '../lib/session';
 import { AuthFrame } from '../components/AuthFrame';
+import { FormError } from '../components/FormError';
 
 /** Only same-site paths are followed after sign-in. */
 export function safeNext(next: string | null): string {
@@ -66,11 +66,7 @@ export function SignIn() {
             autoComplete="current-password"
             required
           />
-          {error && (
-            <Alert color="red" role="alert" p="xs">
-              {error}
-            </Alert>
-          )}
+          <FormError error={error} />
           <Button type="submit" loading={busy} fullWidth>
             Sign in
           </Button>

@@ -1,21 +1,9 @@
-import { Paper, SimpleGrid, Stack, Table, Text, Badge } from '@mantine/core';
+import { Paper, SimpleGrid, Stack, Table, Badge } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { relative } from '../../lib/format';
 import { Empty, ErrorState, Loading } from '../States';
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <Paper withBorder p="sm" radius="md">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="xl" fw={700}>
-        {value}
-      </Text>
-    </Paper>
-  );
-}
+import { Stat } from '../Stat';
 
 export function SupportTab({ accountId }: { accountId: string }) {
   const summary = useQuery({

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Group,
@@ -20,6 +19,7 @@ import { api, messageOf, unwrap } from '../../api/client';
 import { relative } from '../../lib/format';
 import { mayEditAccount, useUser } from '../../lib/session';
 import { Empty, ErrorState, Loading } from '../States';
+import { FormError } from '../FormError';
 
 const TOUCH_KINDS = ['note', 'call', 'meeting', 'email'] as const;
 type TouchKind = (typeof TOUCH_KINDS)[number];
@@ -119,11 +119,7 @@ function Composer({ accountId }: { accountId: string }) {
           value={form.body}
           onChange={(e) => setForm({ ...form, body: e.currentTarget.value })}
         />
-        {error && (
-          <Alert color="red" role="alert" p="xs">
-            {error}
-          </Alert>
-        )}
+        <FormError error={error} />
         <Group justify="flex-end">
           <Button type="submit" loading={log.isPending}>
             Log {kind}
