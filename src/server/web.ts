@@ -18,7 +18,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
  * source tree (tests). Only a build has assets/; web/ itself holds the sources.
  */
 export function webRoot(): string | null {
-  for (const dir of [resolve(HERE, '../../web'), resolve(HERE, '../../dist/web')]) {
+  const dirs = [resolve(HERE, '../../web'), resolve(HERE, '../../dist/web')];
+  // TENURE_WEB_DIR serves another build of the app (a CDN copy, a branch under test).
+  if (process.env.TENURE_WEB_DIR) dirs.unshift(resolve(process.env.TENURE_WEB_DIR));
+  for (const dir of dirs) {
     if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
   }
   return null;

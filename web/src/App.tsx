@@ -25,6 +25,14 @@ const Account = lazy(() => import('./pages/Account'));
 const Alerts = lazy(() => import('./pages/Alerts'));
 const Profile = lazy(() => import('./pages/Profile'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const Models = lazy(() => import('./pages/Models'));
+const Backtests = lazy(() => import('./pages/Backtests'));
+const Import = lazy(() => import('./pages/Import'));
+const Ingestion = lazy(() => import('./pages/admin/Ingestion'));
+const Catalog = lazy(() => import('./pages/admin/Catalog'));
+const Users = lazy(() => import('./pages/admin/Users'));
+const Keys = lazy(() => import('./pages/admin/Keys'));
+const Audit = lazy(() => import('./pages/admin/Audit'));
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -110,6 +118,16 @@ const router = createBrowserRouter([
           { path: 'accounts/:id', element: <Page title="Account" lazy={<Account />} /> },
           { path: 'alerts', element: <Page title="Alerts" lazy={<Alerts />} /> },
           { path: 'profile', element: <Page title="Profile" lazy={<Profile />} /> },
+          { path: 'models', element: <Page title="Health models" lazy={<Models />} /> },
+          { path: 'models/:key', element: <Page title="Health model" lazy={<Models />} /> },
+          { path: 'backtests', element: <Page title="Backtests" lazy={<Backtests />} /> },
+          { path: 'backtests/:id', element: <Page title="Backtest" lazy={<Backtests />} /> },
+          { path: 'import', element: <Page title="Import" lazy={<Import />} /> },
+          { path: 'data/ingestion', element: <Page title="Ingestion" lazy={<Ingestion />} /> },
+          { path: 'data/catalog', element: <Page title="Event catalog" lazy={<Catalog />} /> },
+          { path: 'admin/users', element: <Page title="Users" lazy={<Users />} /> },
+          { path: 'admin/keys', element: <Page title="API keys" lazy={<Keys />} /> },
+          { path: 'admin/audit', element: <Page title="Audit log" lazy={<Audit />} /> },
           { path: '*', element: <Page title="Not found" lazy={<NotFound />} /> },
         ],
       },

@@ -14,20 +14,64 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconActivity,
   IconAlertTriangle,
   IconBriefcase,
+  IconChartLine,
+  IconFileImport,
+  IconHeartbeat,
+  IconHistory,
+  IconKey,
+  IconList,
+  IconUsers,
   IconLogout,
   IconMoon,
   IconSun,
   IconUser,
 } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { useSignOut, useUser } from '../lib/session';
+import { useSignOut, useUser, type Role } from '../lib/session';
 import { Logo } from './Logo';
 
-const NAV = [
-  { to: '/portfolio', label: 'Portfolio', icon: IconBriefcase },
-  { to: '/alerts', label: 'Alerts', icon: IconAlertTriangle },
+interface NavItem {
+  to: string;
+  label: string;
+  icon: typeof IconBriefcase;
+  /** Shown only to these roles (default: everyone). */
+  roles?: Role[];
+}
+
+const NAV: { section: string | null; items: NavItem[] }[] = [
+  {
+    section: null,
+    items: [
+      { to: '/portfolio', label: 'Portfolio', icon: IconBriefcase },
+      { to: '/alerts', label: 'Alerts', icon: IconAlertTriangle },
+    ],
+  },
+  {
+    section: 'Health',
+    items: [
+      { to: '/models', label: 'Health models', icon: IconHeartbeat },
+      { to: '/backtests', label: 'Backtests', icon: IconChartLine },
+    ],
+  },
+  {
+    section: 'Data',
+    items: [
+      { to: '/import', label: 'Import', icon: IconFileImport, roles: ['admin', 'manager', 'csm'] },
+      { to: '/data/ingestion', label: 'Ingestion', icon: IconActivity },
+      { to: '/data/catalog', label: 'Event catalog', icon: IconList },
+    ],
+  },
+  {
+    section: 'Admin',
+    items: [
+      { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
+      { to: '/admin/keys', label: 'API keys', icon: IconKey, roles: ['admin'] },
+      { to: '/admin/audit', label: 'Audit log', icon: IconHistory, roles: ['admin'] },
+    ],
+  },
 ];
 
 function ColorSchemeToggle() {
@@ -89,6 +133,7 @@ function UserMenu() {
 
 /** The signed-in frame: header, navigation (a drawer on phones), the page. */
 export function Shell() {
+  const user = useUser();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   return (
@@ -124,18 +169,31 @@ export function Shell() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main">
-        {NAV.map((n) => (
-          <NavLink
-            key={n.to}
-            component={Link}
-            to={n.to}
-            label={n.label}
-            leftSection={<n.icon size={18} />}
-            active={location.pathname.startsWith(n.to)}
-            onClick={close}
-          />
-        ))}
+      <AppShell.Navbar p="xs" aria-label="Main" style={{ overflowY: 'auto' }}>
+        {NAV.map((group) => {
+          const items = group.items.filter((n) => !n.roles || n.roles.includes(user.role));
+          if (items.length === 0) return null;
+          return (
+            <div key={group.section ?? 'main'}>
+              {group.section && (
+                <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+                  {group.section}
+                </Text>
+              )}
+              {items.map((n) => (
+                <NavLink
+                  key={n.to}
+                  component={Link}
+                  to={n.to}
+                  label={n.label}
+                  leftSection={<n.icon size={18} />}
+                  active={location.pathname.startsWith(n.to)}
+                  onClick={close}
+                />
+              ))}
+            </div>
+          );
+        })}
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />
