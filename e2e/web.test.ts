@@ -92,6 +92,23 @@ describe('the web app over the demo company', () => {
     expect(await axeProblems(page)).toEqual([]);
     await screenshots(page, 'account-timeline');
 
+    // Move the account to "at risk", with a reason; the timeline tab shows the change.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('menuitem', { name: 'Change stage…' }).click();
+    await page.getByRole('textbox', { name: 'Stage' }).click();
+    await page
+      .getByRole('option', { name: 'At risk', exact: true })
+      .filter({ visible: true })
+      .click();
+    await page.getByLabel('Reason').fill('Usage review requested before renewal');
+    await page.getByRole('button', { name: 'Change stage' }).click();
+    await page.getByText('Stage is now At risk').waitFor();
+    await page
+      .getByTestId('timeline')
+      .getByText(/Stage changed from \w+ to at_risk/)
+      .first()
+      .waitFor();
+
     for (const tab of ['Usage', 'Revenue', 'Contacts', 'Tickets & NPS', 'Alerts']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.waitForLoadState('networkidle');
@@ -126,6 +143,7 @@ describe('the web app over the demo company', () => {
     await page.getByRole('tab', { name: 'Timeline' }).click();
     await page.getByTestId('timeline').waitFor();
     expect(await page.getByRole('form', { name: 'Log an activity' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
     await page.getByRole('tab', { name: 'Alerts' }).click();
     await page
       .getByRole('radiogroup', { name: 'Alert status' })

@@ -10,6 +10,7 @@ import { modelFromText, modelToText } from './model/file.js';
 import { listManualMeasures, recordManualMeasure } from './measures/manual.js';
 import { ManualMeasureList, ManualMeasureOut } from './measures/schemas.js';
 import * as models from './models/service.js';
+import { previewModel } from './models/preview.js';
 import * as scoring from './scoring/service.js';
 import { backtestRoutes } from './backtest/routes.js';
 import {
@@ -37,6 +38,7 @@ import {
   ModelImportQuery,
   ModelKeyParams,
   ModelListOut,
+  ModelPreviewOut,
   ModelSaveBody,
   ModelVersionListOut,
   ModelVersionOut,
@@ -174,6 +176,25 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       const saved = await models.saveModel(ctxOf(req), definition, { note, activate });
       return reply.status(saved.created ? 201 : 200).send(modelView(saved.model));
     },
+  );
+
+  app.post(
+    '/api/v1/health/models/preview',
+    {
+      // Reads only: the draft is checked and scored in memory, nothing is saved.
+      config: guard('read', 'health_model'),
+      schema: {
+        tags,
+        summary: 'Check a draft health model and count the accounts whose tier it would change',
+        description:
+          'Takes what POST /api/v1/health/models takes. Answers { valid: false, problems } with every ' +
+          "problem at its path, or the tier changes from rescoring each live account's latest " +
+          'snapshot values with the models that would be active after the save. Nothing is saved.',
+        body: ModelSaveBody,
+        response: { 200: ModelPreviewOut, 400: ErrorOut },
+      },
+    },
+    async (req) => previewModel(ctxOf(req), req.body.definition, { activate: req.body.activate }),
   );
 
   app.post(

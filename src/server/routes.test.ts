@@ -43,12 +43,15 @@ for (const dialect of testDialects())
           expect(a, `${r.method} ${r.url}`).toBeDefined();
         }
       }
-      // Writes never hide behind a read permission.
+      // Writes never hide behind a read permission. The exceptions write nothing: they POST
+      // only because what they read is too big for a query string.
+      const READS_BY_POST = ['POST /api/v1/health/models/preview'];
       const writesGuardedByRead = app.routeTable.filter(
         (r) =>
           ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) &&
           typeof r.access === 'object' &&
-          r.access.action === 'read',
+          r.access.action === 'read' &&
+          !READS_BY_POST.includes(`${r.method} ${r.url}`),
       );
       expect(writesGuardedByRead).toEqual([]);
     });

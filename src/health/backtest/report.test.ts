@@ -3,6 +3,7 @@ import type { MeasureId } from '../measures/registry.js';
 import { MEASURE_IDS } from '../measures/registry.js';
 import { syntheticSamples, TIERS, type SyntheticOptions } from './fixtures.js';
 import { buildReport, type Sample } from './report.js';
+import { MAX_ROC_POINTS, rocArea } from './roc.js';
 
 const MEASURES: MeasureId[] = [
   'usage.stickiness',
@@ -45,6 +46,15 @@ describe('backtest report on data with a known signal', () => {
     expect(report.verdict.text).toContain(`AUC ${report.auc!.auc.toFixed(2)}`);
     expect(report.counts).toMatchObject({ samples: 2000, minOutcomes: 20 });
     expect(report.counts.churned + report.counts.retained).toBe(2000);
+  });
+
+  it('draws the ROC curve of the same outcomes: at most 101 points, its area the AUC', () => {
+    const roc = report.roc!;
+    expect(roc.length).toBeGreaterThan(10);
+    expect(roc.length).toBeLessThanOrEqual(MAX_ROC_POINTS);
+    expect(roc[0]).toEqual({ fpr: 0, tpr: 0, threshold: null });
+    expect(roc[roc.length - 1]).toMatchObject({ fpr: 1, tpr: 1 });
+    expect(Math.abs(rocArea(roc) - report.auc!.auc)).toBeLessThan(0.005);
   });
 
   it('renews more in the top tier, and the bottom tier churns above average', () => {
@@ -151,6 +161,7 @@ describe('backtest report with too few outcomes', () => {
     expect(r.verdict.text).toContain('at least 20 of each');
     expect(r.verdict.text).not.toMatch(/AUC (of )?0\.\d/);
     expect(r.auc).toBeNull();
+    expect(r.roc).toBeNull();
     expect(r.lowestTierLift).toBeNull();
     expect(r.calibration).toBeNull();
     expect(r.fitted.status).toBe('too_few');

@@ -6,6 +6,7 @@ import {
   type CalibrationSection,
   type FittedSection,
 } from './report-fit.js';
+import { rocCurve, type RocPoint } from './roc.js';
 import { auc, ciIncludes, lift, rateByTier, type AucResult } from './stats.js';
 
 /**
@@ -16,6 +17,7 @@ import { auc, ciIncludes, lift, rateByTier, type AucResult } from './stats.js';
 
 export type { CalibrationSection, FittedSection } from './report-fit.js';
 export type { FittedWeight } from './fit.js';
+export type { RocPoint } from './roc.js';
 
 export interface TierDef {
   name: string;
@@ -94,6 +96,11 @@ export interface BacktestReport {
   verdict: Verdict;
   /** The current composite's AUC over every scored outcome; null when too few. */
   auc: AucResult | null;
+  /**
+   * The ROC curve of the composite (in points, 0–100) over the same outcomes as the AUC, at
+   * most MAX_ROC_POINTS points; null when there is no AUC.
+   */
+  roc: RocPoint[] | null;
   /** Top tier first. */
   tiers: TierRow[];
   /** Churn rate of the lowest tier ÷ the churn rate of all outcomes with a tier. */
@@ -268,6 +275,13 @@ export function buildReport(input: BacktestInput): BacktestReport {
     },
     verdict,
     auc: verdict.kind === 'too_few' ? null : result,
+    roc:
+      verdict.kind === 'too_few'
+        ? null
+        : rocCurve(
+            scoredSamples.map((s) => s.compositeTenths! / 10),
+            scoredSamples.map((s) => s.churned),
+          ),
     tiers: rows,
     lowestTierLift,
     flaggedTiers,

@@ -40,6 +40,21 @@ export const BacktestReportOut = z.object({
     text: z.string(),
   }),
   auc: Auc.nullable(),
+  roc: z
+    .array(
+      z.object({
+        fpr: z.number().describe('share of retained accounts flagged'),
+        tpr: z.number().describe('share of churned accounts flagged'),
+        threshold: z
+          .number()
+          .nullable()
+          .describe('composite at or below which an account is flagged; null: none is'),
+      }),
+    )
+    .max(101)
+    .nullable()
+    .optional()
+    .describe('ROC curve of the composite; null without an AUC, absent in older reports'),
   tiers: z.array(
     z.object({
       tier: z.string(),

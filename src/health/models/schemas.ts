@@ -116,6 +116,36 @@ export const ModelImportBody = z.union([
   ModelImportJson,
 ]);
 
+// ----- preview -------------------------------------------------------------------------------
+
+const Issue = z.object({
+  path: z.string().describe('where in the definition, e.g. dimensions[1].measures[0].bands[2].min'),
+  message: z.string(),
+});
+const TierName = z.string().nullable().describe('null: no score');
+
+export const ModelPreviewOut = z
+  .discriminatedUnion('valid', [
+    z.object({ valid: z.literal(false), problems: z.array(Issue) }),
+    z.object({
+      valid: z.literal(true),
+      active: z.boolean().describe('whether the draft would score accounts once saved'),
+      accounts: z.number().int().describe('live accounts with a snapshot, all compared'),
+      scoredByDraft: z.number().int().describe('of which the draft would be the model picked'),
+      moved: z.number().int().describe('accounts whose tier would change'),
+      changes: z
+        .array(z.object({ from: TierName, to: TierName, count: z.number().int() }))
+        .describe('from → to, the most accounts first'),
+      tiers: z
+        .array(z.object({ tier: TierName, before: z.number().int(), after: z.number().int() }))
+        .describe('accounts per tier now and after the save'),
+      unrecorded: z
+        .array(MeasureIdSchema)
+        .describe("the draft's measures the latest snapshots did not keep; no data here"),
+    }),
+  ])
+  .meta({ id: 'HealthModelPreview' });
+
 // ----- views ---------------------------------------------------------------------------------
 
 export const measureList = () => ({ items: MEASURE_IDS.map((id) => ({ ...MEASURES[id] })) });

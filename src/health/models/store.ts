@@ -48,3 +48,51 @@ export async function countModels(db: Executor): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+export interface LatestValuesRow {
+  account_id: string;
+  segment: string;
+  stage: string;
+  /** The snapshot's measure values (JSON), for rescoring with another model. */
+  detail: string;
+}
+
+/**
+ * Each live account's latest snapshot on or before `today`, with what picks its model: one
+ * statement for the whole book (a model preview rescores them in memory).
+ */
+export async function latestSnapshotValues(
+  db: Executor,
+  today: string,
+): Promise<LatestValuesRow[]> {
+  return (
+    db
+      // Materialized, so each account's latest day is one index seek (as the portfolio does).
+      .with(
+        (cte) => cte('l').materialized(),
+        (q) =>
+          q
+            .selectFrom('accounts as a')
+            .where('a.archived_at', 'is', null)
+            .where((eb) => eb.or([eb('a.churned_on', 'is', null), eb('a.churned_on', '>=', today)]))
+            .select((eb) => [
+              'a.id as account_id',
+              'a.segment',
+              'a.stage',
+              eb
+                .selectFrom('health_snapshots as h')
+                .select((h) => h.fn.max<string>('h.day').as('d'))
+                .whereRef('h.account_id', '=', 'a.id')
+                .where('h.day', '<=', today)
+                .as('day'),
+            ]),
+      )
+      .selectFrom('l')
+      .innerJoin('health_snapshots as z', (j) =>
+        j.onRef('z.account_id', '=', 'l.account_id').onRef('z.day', '=', 'l.day'),
+      )
+      .select(['l.account_id', 'l.segment', 'l.stage', 'z.detail'])
+      .orderBy('l.account_id')
+      .execute()
+  );
+}

@@ -3784,6 +3784,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/health/models/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a draft health model and count the accounts whose tier it would change
+         * @description Takes what POST /api/v1/health/models takes. Answers { valid: false, problems } with every problem at its path, or the tier changes from rescoring each live account's latest snapshot values with the models that would be active after the save. Nothing is saved.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HealthModelSaveInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HealthModelPreview"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health/models/import": {
         parameters: {
             query?: never;
@@ -6845,6 +6897,15 @@ export interface components {
                     retained: number;
                     churned: number;
                 } | null;
+                /** @description ROC curve of the composite; null without an AUC, absent in older reports */
+                roc?: {
+                    /** @description share of retained accounts flagged */
+                    fpr: number;
+                    /** @description share of churned accounts flagged */
+                    tpr: number;
+                    /** @description composite at or below which an account is flagged; null: none is */
+                    threshold: number | null;
+                }[] | null;
                 tiers: {
                     tier: string;
                     color: string | null;
@@ -6994,6 +7055,15 @@ export interface components {
                     retained: number;
                     churned: number;
                 } | null;
+                /** @description ROC curve of the composite; null without an AUC, absent in older reports */
+                roc?: {
+                    /** @description share of retained accounts flagged */
+                    fpr: number;
+                    /** @description share of churned accounts flagged */
+                    tpr: number;
+                    /** @description composite at or below which an account is flagged; null: none is */
+                    threshold: number | null;
+                }[] | null;
                 tiers: {
                     tier: string;
                     color: string | null;
@@ -7676,6 +7746,80 @@ export interface components {
         };
         HealthModelListInput: {
             items: components["schemas"]["HealthModelVersionInput"][];
+        };
+        HealthModelPreview: {
+            /** @constant */
+            valid: false;
+            problems: {
+                /** @description where in the definition, e.g. dimensions[1].measures[0].bands[2].min */
+                path: string;
+                message: string;
+            }[];
+        } | {
+            /** @constant */
+            valid: true;
+            /** @description whether the draft would score accounts once saved */
+            active: boolean;
+            /** @description live accounts with a snapshot, all compared */
+            accounts: number;
+            /** @description of which the draft would be the model picked */
+            scoredByDraft: number;
+            /** @description accounts whose tier would change */
+            moved: number;
+            /** @description from → to, the most accounts first */
+            changes: {
+                /** @description null: no score */
+                from: string | null;
+                /** @description null: no score */
+                to: string | null;
+                count: number;
+            }[];
+            /** @description accounts per tier now and after the save */
+            tiers: {
+                /** @description null: no score */
+                tier: string | null;
+                before: number;
+                after: number;
+            }[];
+            /** @description the draft's measures the latest snapshots did not keep; no data here */
+            unrecorded: ("usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement")[];
+        };
+        HealthModelPreviewInput: {
+            /** @constant */
+            valid: false;
+            problems: {
+                /** @description where in the definition, e.g. dimensions[1].measures[0].bands[2].min */
+                path: string;
+                message: string;
+            }[];
+        } | {
+            /** @constant */
+            valid: true;
+            /** @description whether the draft would score accounts once saved */
+            active: boolean;
+            /** @description live accounts with a snapshot, all compared */
+            accounts: number;
+            /** @description of which the draft would be the model picked */
+            scoredByDraft: number;
+            /** @description accounts whose tier would change */
+            moved: number;
+            /** @description from → to, the most accounts first */
+            changes: {
+                /** @description null: no score */
+                from: string | null;
+                /** @description null: no score */
+                to: string | null;
+                count: number;
+            }[];
+            /** @description accounts per tier now and after the save */
+            tiers: {
+                /** @description null: no score */
+                tier: string | null;
+                before: number;
+                after: number;
+            }[];
+            /** @description the draft's measures the latest snapshots did not keep; no data here */
+            unrecorded: ("usage.stickiness" | "usage.feature_breadth" | "usage.seat_utilisation" | "usage.login_frequency" | "usage.active_users_trend" | "support.open_tickets" | "support.urgent_tickets" | "support.ticket_trend" | "support.csat" | "voice.nps" | "voice.nps_trend" | "relationship.champion" | "relationship.executive_sponsor" | "relationship.last_touch_days" | "commercial.days_to_renewal" | "commercial.payment_issues" | "commercial.contraction" | "manual.csm_sentiment" | "manual.executive_engagement")[];
         };
         HealthModelSave: {
             /** @description a health model as HealthModelDefinition describes; every problem is listed in error.details.issues with its path */

@@ -13,6 +13,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { AccountEdit } from '../components/account/AccountEdit';
 import { AlertsTab } from '../components/account/AlertsTab';
 import { ContactsTab } from '../components/account/ContactsTab';
 import { HealthTab } from '../components/account/HealthTab';
@@ -103,7 +104,10 @@ export default function Account() {
               {a.archivedAt && <Badge color="gray">Archived</Badge>}
             </Group>
           </div>
-          <HealthBadge tier={health.data?.tier ?? null} score={health.data?.composite ?? null} />
+          <Group gap="xs">
+            <HealthBadge tier={health.data?.tier ?? null} score={health.data?.composite ?? null} />
+            <AccountEdit account={a} />
+          </Group>
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} mt="md" spacing="md">
           <Fact label="ARR">{money(a.arrMinor, a.currency)}</Fact>

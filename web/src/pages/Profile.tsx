@@ -8,6 +8,7 @@ import {
   Table,
   Text,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -137,7 +138,7 @@ export default function Profile() {
                   <Table.Th>Last active</Table.Th>
                   <Table.Th>From</Table.Th>
                   <Table.Th>
-                    <span className="visually-hidden">Actions</span>
+                    <VisuallyHidden>Actions</VisuallyHidden>
                   </Table.Th>
                 </Table.Tr>
               </Table.Thead>
