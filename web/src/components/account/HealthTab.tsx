@@ -15,6 +15,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
+import { tierColor } from '../../lib/format';
 import { Empty, ErrorState, Loading } from '../States';
 
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -128,6 +129,22 @@ export function HealthTab({ accountId }: { accountId: string }) {
       ),
     enabled: !!latest,
   });
+  // The tier lines on the chart are the scoring model's own thresholds.
+  const model = health.data?.model;
+  const version = useQuery({
+    queryKey: ['model-version', model?.key, model?.version],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/health/models/{key}/versions/{version}', {
+          params: { path: { key: model!.key, version: model!.version } },
+        }),
+      ),
+    enabled: !!model,
+    staleTime: Infinity,
+  });
+  const tierLines = (version.data?.definition.tiers ?? [])
+    .filter((t) => t.min > 0)
+    .map((t) => ({ y: t.min, color: `${tierColor(t.name)}.6`, label: t.name }));
   if (health.isPending) return <Loading label="Loading health" />;
   if (health.isError)
     return (
@@ -191,8 +208,7 @@ export function HealthTab({ accountId }: { accountId: string }) {
                 withDots={false}
                 yAxisProps={{ domain: [0, 100] }}
                 referenceLines={[
-                  { y: 80, color: 'teal.4', label: 'Green' },
-                  { y: 60, color: 'yellow.5', label: 'Yellow' },
+                  ...tierLines,
                   ...(trend.data?.versionChanges ?? []).map((v) => ({
                     x: v.day,
                     color: 'gray.6',
