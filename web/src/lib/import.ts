@@ -1,4 +1,5 @@
 import type { Schemas } from '../api/client';
+import { csvCell } from './csv';
 
 /** The import wizard's pure logic: kinds and fields, mapping edits, steps, file reading. */
 
@@ -308,17 +309,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
-/** One CSV cell; text a spreadsheet would run as a formula gets a leading quote. */
-function cell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The bad rows as a CSV to fix the file from. */
 export function issuesCsv(errors: readonly RowIssue[]): string {
   const lines = [['Line', 'Column', 'Value', 'Reason']];
   for (const e of errors) lines.push([String(e.line), e.column, e.value, e.reason]);
-  return `\ufeff${lines.map((l) => l.map(cell).join(',')).join('\r\n')}\r\n`;
+  return `\ufeff${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'latin1';

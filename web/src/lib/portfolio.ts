@@ -1,4 +1,6 @@
 import type { Schemas } from '../api/client';
+import { csvCell } from './csv';
+import { oneOf } from './url';
 
 /**
  * The portfolio's view state and what it does to the rows: filter, search, sort, group and
@@ -54,8 +56,6 @@ export const DEFAULT_VIEW: ViewState = {
 };
 
 const list = (v: string | null) => (v ? v.split(',').filter(Boolean) : []);
-const oneOf = <T extends string>(v: string | null, options: readonly T[]): T | null =>
-  v !== null && (options as readonly string[]).includes(v) ? (v as T) : null;
 
 /** The view a URL holds; anything unknown falls back to the default. */
 export function viewFromParams(p: URLSearchParams): ViewState {
@@ -220,14 +220,6 @@ export function arrange(rows: readonly PortfolioRow[], v: ViewState, now: number
     for (const row of members) out.push({ kind: 'row', row });
   }
   return out;
-}
-
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  // A leading = + - @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** The rows shown, as CSV (money in major units with its currency, ISO dates). */

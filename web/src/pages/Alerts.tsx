@@ -5,11 +5,10 @@ import { api, unwrap } from '../api/client';
 import { AlertList } from '../components/AlertList';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useUser } from '../lib/session';
+import { oneOf } from '../lib/url';
 
 const STATUSES = ['open', 'acknowledged', 'snoozed', 'resolved', 'all'] as const;
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-const oneOf = <T extends string>(v: string | null, options: readonly T[]): T | null =>
-  v !== null && (options as readonly string[]).includes(v) ? (v as T) : null;
 
 /** The alerts inbox: mine by default, the team's for managers; the URL holds the filters. */
 export default function Alerts() {

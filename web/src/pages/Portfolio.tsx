@@ -31,15 +31,7 @@ import {
   type ViewState,
 } from '../lib/portfolio';
 import { useUser } from '../lib/session';
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { downloadCsv } from '../lib/csv';
 
 const uniq = (xs: (string | null | undefined)[]) =>
   [...new Set(xs.filter((x): x is string => !!x))].sort((a, b) => a.localeCompare(b));
@@ -117,7 +109,7 @@ export default function Portfolio() {
             variant="default"
             leftSection={<IconDownload size={16} />}
             disabled={!data.isSuccess || shown === 0}
-            onClick={() => download('portfolio.csv', toCsv(items))}
+            onClick={() => downloadCsv('portfolio.csv', toCsv(items))}
           >
             Export CSV
           </Button>

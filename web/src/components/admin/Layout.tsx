@@ -113,8 +113,7 @@ export function SortTh<F extends string>({
   );
 }
 
-export const oneOf = <T extends string>(v: string | null, options: readonly T[]): T | null =>
-  v !== null && (options as readonly string[]).includes(v) ? (v as T) : null;
+export { oneOf } from '../../lib/url';
 
 /** The page's search parameters and a setter that patches them (empty values are dropped). */
 export function useUrlState() {

@@ -2,18 +2,10 @@ import { Button, Group, Pagination, Paper, Select, Stack, Table, Text } from '@m
 import { IconDownload } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { issuesByColumn, issuesCsv, pageOf, plural, type ImportReport } from '../../lib/import';
+import { downloadCsv } from '../../lib/csv';
 
 const PAGE = 25;
 const ALL = '__all__';
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** Every bad cell with its line, column, value and reason: paged, filterable by column. */
 export function BadRows({ report, phone }: { report: ImportReport; phone: boolean }) {
@@ -51,7 +43,7 @@ export function BadRows({ report, phone }: { report: ImportReport; phone: boolea
         <Button
           variant="default"
           leftSection={<IconDownload size={16} />}
-          onClick={() => download(`${base}-bad-rows.csv`, issuesCsv(report.errors))}
+          onClick={() => downloadCsv(`${base}-bad-rows.csv`, issuesCsv(report.errors))}
         >
           Download bad rows
         </Button>
