@@ -8,18 +8,29 @@ const DEMO_PASSWORD = 'demo-sign-in-for-browser-tests-1';
 const ADMIN = 'tom.becker@demo.tenure.dev';
 const MANAGER = 'elena.vasquez@demo.tenure.dev';
 
-/** At 375 px nothing pushes the page sideways (wide tables scroll inside their own box). */
-async function fitsPhone(page: Page): Promise<boolean> {
+/**
+ * At 375 px nothing pushes the page sideways (wide tables scroll inside their own box): the
+ * elements that stick out past the right edge outside any scroller, empty when none.
+ */
+async function phoneOverflow(page: Page): Promise<string[]> {
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(500);
   // A string, as this file is compiled without the DOM types.
-  const fits = await page.evaluate(
-    'document.documentElement.scrollWidth <= document.documentElement.clientWidth',
-  );
+  const found = await page.evaluate(`(() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const scrolls = (e) => { for (let p = e.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; }
+      return false; };
+    return [...document.body.querySelectorAll('*')]
+      .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1 && !scrolls(e))
+      .slice(0, 5)
+      .map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 40));
+  })()`);
   await page.setViewportSize(DESKTOP);
   // Let the navigation slide back before anything else looks at the page.
   await page.waitForTimeout(500);
-  return fits === true;
+  return Array.isArray(found) ? found.map(String) : ['?'];
 }
 
 describe('health models and backtests in the web app', () => {
@@ -39,7 +50,7 @@ describe('health models and backtests in the web app', () => {
     await page.goto(`${server.url}/models`);
     await page.getByRole('table', { name: 'Health models' }).waitFor();
     expect(await axeProblems(page)).toEqual([]);
-    expect(await fitsPhone(page)).toBe(true);
+    expect(await phoneOverflow(page)).toEqual([]);
     await screenshots(page, 'models');
 
     await page.getByRole('link', { name: 'Three pillars' }).click();
@@ -47,7 +58,7 @@ describe('health models and backtests in the web app', () => {
     await page.getByRole('heading', { level: 1, name: 'Three pillars' }).waitFor();
     await page.getByRole('table', { name: /Measures of Product/ }).waitFor();
     expect(await axeProblems(page)).toEqual([]);
-    expect(await fitsPhone(page)).toBe(true);
+    expect(await phoneOverflow(page)).toEqual([]);
     await screenshots(page, 'model-definition');
 
     await page.getByRole('tab', { name: /^Edit/ }).click();
@@ -89,8 +100,60 @@ describe('health models and backtests in the web app', () => {
     expect(await history.textContent()).toContain('Relationship weighs as much as product');
     await page.getByRole('heading', { name: /^Version 2/ }).waitFor();
     expect(await axeProblems(page)).toEqual([]);
-    expect(await fitsPhone(page)).toBe(true);
+    expect(await phoneOverflow(page)).toEqual([]);
     await screenshots(page, 'model-history');
+    await page.close();
+  });
+
+  it('an admin copies a model, adds a dimension and a scope, saves it and switches it on', async () => {
+    const page = await signIn(browser, server, ADMIN, DEMO_PASSWORD);
+    await page.goto(`${server.url}/models/three-pillars`);
+    await page.getByRole('heading', { level: 1, name: 'Three pillars' }).waitFor();
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByLabel('Name of the new model').fill('Enterprise pillars');
+    await page.getByRole('button', { name: 'Create copy' }).click();
+    await page.waitForURL(/\/models\/enterprise-pillars\?tab=edit/);
+    await page.getByRole('heading', { level: 1, name: 'Enterprise pillars' }).waitFor();
+    const checks = page.getByTestId('model-checks');
+    const summary = page.getByTestId('preview-summary');
+    await expect.poll(() => summary.textContent()).toMatch(/^No account would change tier/);
+
+    // A new dimension is named, weighed and given a measure; the problems say what is missing.
+    await page.getByRole('button', { name: 'Add a dimension' }).click();
+    await expect.poll(() => checks.textContent()).toMatch(/add at least one measure/);
+    await page.getByRole('group', { name: 'Dimension 4' }).getByLabel('Name').fill('Support load');
+    const added = page.getByRole('group', { name: 'Support load' });
+    await added.getByLabel('Support load weight (%)').fill('10');
+    // Ten points from Product (whatever earlier tests left it at) keep the total at 100.
+    const product = page.getByLabel('Product weight (%)');
+    await product.fill(String(Number(await product.inputValue()) - 10));
+    await added.getByRole('textbox', { name: 'Add a measure to Support load' }).click();
+    await page.getByRole('option', { name: 'Urgent tickets' }).click();
+    const segments = page.getByRole('textbox', { name: 'Segments' });
+    await segments.fill('enterprise');
+    await segments.press('Enter');
+    await expect.poll(() => summary.textContent()).toMatch(/would change tier/);
+    expect(await page.getByText('This model is switched off').count()).toBe(1);
+    expect(await axeProblems(page)).toEqual([]);
+    expect(await phoneOverflow(page)).toEqual([]);
+    await screenshots(page, 'model-new-dimension');
+
+    await page.getByRole('button', { name: 'Save as version 2' }).click();
+    await page.waitForURL(/tab=history&version=2/);
+    await page.getByRole('button', { name: 'Switch on' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Switch on' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Switch off' }).waitFor();
+    expect(await page.getByRole('main').getByText('Active', { exact: true }).count()).toBe(1);
+
+    // The file it downloads reads back: the new dimension, its key and the scope are in it.
+    const href = await page.getByRole('link', { name: 'Download' }).getAttribute('href');
+    const file = await page.request.get(`${server.url}${href ?? ''}`);
+    expect(file.status()).toBe(200);
+    const text = await file.text();
+    expect(text).toContain('key: support-load');
+    expect(text).toMatch(/segments:\s*\n\s*- enterprise/);
+    expect(text).toContain('measure: support.urgent_tickets');
     await page.close();
   });
 
@@ -114,13 +177,13 @@ describe('health models and backtests in the web app', () => {
     await page.getByTestId('tier-chart').locator('.recharts-bar-rectangle').first().waitFor();
     await page.getByTestId('weights-table').waitFor();
     expect(await axeProblems(page)).toEqual([]);
-    expect(await fitsPhone(page)).toBe(true);
+    expect(await phoneOverflow(page)).toEqual([]);
     await screenshots(page, 'backtest');
 
     await page.getByRole('main').getByRole('link', { name: 'Backtests', exact: true }).click();
     await page.getByTestId('backtest-list').getByRole('link').first().waitFor();
     expect(await axeProblems(page)).toEqual([]);
-    expect(await fitsPhone(page)).toBe(true);
+    expect(await phoneOverflow(page)).toEqual([]);
     await screenshots(page, 'backtests');
     await page.close();
   });
@@ -133,6 +196,9 @@ describe('health models and backtests in the web app', () => {
     expect(await page.getByRole('tab', { name: /^Edit/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Save as version/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Edit model' }).count()).toBe(0);
+    for (const name of ['Copy', 'Switch off', 'Switch on', 'Import a file'])
+      expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Download' }).waitFor();
     expect(await axeProblems(page)).toEqual([]);
 
     await page.goto(`${server.url}/backtests`);

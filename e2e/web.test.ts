@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { startServer, type RunningServer } from './server.js';
-import { axeProblems, createUser, PHONE, prepareDemo, screenshots, signIn } from './app.js';
+import {
+  axeProblems,
+  createUser,
+  DESKTOP,
+  PHONE,
+  prepareDemo,
+  screenshots,
+  signIn,
+} from './app.js';
 
 const DEMO_PASSWORD = 'demo-sign-in-for-browser-tests-1';
 const MANAGER = 'elena.vasquez@demo.tenure.dev';
@@ -23,6 +31,46 @@ async function countAccounts(server: RunningServer): Promise<number> {
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   const r = await fetch(`${server.url}/api/v1/portfolio?scope=all`, { headers: { cookie } });
   return ((await r.json()) as { rows: unknown[] }).rows.length;
+}
+
+interface Focused {
+  tag: string;
+  name: string;
+  href: string;
+  role: string;
+  id: string;
+  /** Whether the focus shows: an outline or a ring drawn for it. */
+  ring: boolean;
+  left: number;
+}
+
+/** What has the keyboard focus, and whether a sighted user can see where it is. */
+async function focused(page: Page): Promise<Focused> {
+  // A string, as this file is compiled without the DOM types.
+  return (await page.evaluate(`(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return { tag: 'BODY', name: '', href: '', role: '', id: '', ring: false, left: 0 };
+    const s = getComputedStyle(e);
+    const label = e.getAttribute('aria-label') || (e.labels && e.labels[0] ? e.labels[0].textContent : '') || e.textContent || '';
+    return {
+      tag: e.tagName, name: label.trim().slice(0, 80), href: e.getAttribute('href') || '',
+      role: e.getAttribute('role') || '', id: e.id,
+      ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none',
+      left: e.getBoundingClientRect().left,
+    };
+  })()`)) as Focused;
+}
+
+/** Press Tab until the focus lands where `want` says (at most `max` presses). */
+async function tabTo(page: Page, want: (f: Focused) => boolean, max = 60): Promise<Focused> {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (want(f)) return f;
+    seen.push(`${f.tag}:${f.name}`);
+  }
+  throw new Error(`never reached by Tab; went through ${seen.join(' | ')}`);
 }
 
 describe('the web app over the demo company', () => {
@@ -115,6 +163,58 @@ describe('the web app over the demo company', () => {
       expect(await axeProblems(page), tab).toEqual([]);
     }
     await page.close();
+  });
+
+  it('a CSM signs in, finds an account, reads it and logs a note with the keyboard alone', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/portfolio`);
+    await page.waitForURL(/\/signin/);
+    await tabTo(page, (f) => f.tag === 'INPUT' && /email/i.test(f.name));
+    await page.keyboard.type(MANAGER);
+    await tabTo(page, (f) => f.tag === 'INPUT' && /password/i.test(f.name), 3);
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/portfolio/);
+    await page.getByRole('table', { name: 'Accounts' }).waitFor();
+
+    // The first Tab offers a way past the header and navigation, and it shows when focused.
+    const skip = await tabTo(page, () => true, 1);
+    expect(skip).toMatchObject({ tag: 'A', name: 'Skip to content', ring: true });
+    expect(skip.left).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    expect((await focused(page)).id).toBe('main');
+
+    // Text fields show focus by their border colour and caret; links, buttons and tabs by a ring.
+    await tabTo(page, (f) => f.name === 'Search accounts');
+    const first = page.getByRole('table', { name: 'Accounts' }).getByRole('link').first();
+    const name = (await first.textContent())!;
+    await page.keyboard.type(name);
+    await page.waitForURL(/q=/);
+    await expect
+      .poll(async () => (await page.getByTestId('portfolio-summary').textContent()) ?? '')
+      .toMatch(/^\d+ of \d+/);
+    const link = await tabTo(page, (f) => f.tag === 'A' && f.href.includes('/accounts/'));
+    expect(link).toMatchObject({ name, ring: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+
+    // Tabs move with the arrow keys, and the URL follows.
+    const tab = await tabTo(page, (f) => f.role === 'tab');
+    expect(tab.ring).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(/tab=usage/);
+    for (let i = 0; i < 8 && !page.url().includes('tab=timeline'); i++) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForTimeout(100);
+    }
+    await page.waitForURL(/tab=timeline/);
+    await tabTo(page, (f) => f.tag === 'INPUT' && f.name.startsWith('Title'));
+    await page.keyboard.type('Keyboard-only check-in');
+    await tabTo(page, (f) => f.tag === 'BUTTON' && f.name === 'Log note');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('timeline').getByText('Keyboard-only check-in').waitFor();
+    await context.close();
   });
 
   it('the alerts inbox and the profile work on a phone and pass the accessibility checks', async () => {

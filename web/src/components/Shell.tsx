@@ -32,6 +32,7 @@ import {
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSignOut, useUser, type Role } from '../lib/session';
 import { Logo } from './Logo';
+import classes from './Shell.module.css';
 
 interface NavItem {
   to: string;
@@ -143,6 +144,17 @@ export function Shell() {
       padding="md"
     >
       <AppShell.Header>
+        <a
+          href="#main"
+          className={classes.skip}
+          onClick={(e) => {
+            // Focus the page itself; a hash in the URL would be one more history entry.
+            e.preventDefault();
+            document.getElementById('main')?.focus();
+          }}
+        >
+          Skip to content
+        </a>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger
@@ -195,7 +207,7 @@ export function Shell() {
           );
         })}
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1} className={classes.main}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addDimension,
   bandRange,
+  keyFor,
+  renameDimension,
   definitionOf,
   draftOf,
   measureShares,
@@ -110,5 +113,33 @@ describe('model words', () => {
     expect(problemsUnder(problems, 'dimensions[0].measures[0]')).toBe(1);
     expect(problemsUnder(problems, 'dimensions[0].measures[1]')).toBe(1);
     expect(problemsUnder(problems, 'dimensions[0]')).toBe(3);
+  });
+});
+
+describe('new dimensions', () => {
+  it('makes keys the server accepts, unique among the taken ones', () => {
+    expect(keyFor('Product adoption', new Set())).toBe('product-adoption');
+    expect(keyFor('  Über & co!! ', new Set())).toBe('uber-co');
+    expect(keyFor('***', new Set())).toBe('dimension');
+    expect(keyFor('Support', new Set(['support', 'support-2']))).toBe('support-3');
+    expect(keyFor('x'.repeat(200), new Set())).toHaveLength(56);
+  });
+
+  it('lets a new dimension take its key from its name, but never an existing one', () => {
+    const d = draftOf(DEF);
+    addDimension(d);
+    const i = d.dimensions.length - 1;
+    expect(d.dimensions[i]!.fresh).toMatch(/^new:/);
+    renameDimension(d, i, 'Product');
+    expect(d.dimensions[i]!.key).toBe('product-2');
+    renameDimension(d, 0, 'Adoption');
+    expect(d.dimensions[0]!.key).toBe('product');
+    const def = definitionOf(d) as { dimensions: Record<string, unknown>[] };
+    expect(def.dimensions[i]).toEqual({
+      key: 'product-2',
+      name: 'Product',
+      weight: null,
+      measures: [],
+    });
   });
 });

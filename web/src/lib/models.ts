@@ -34,6 +34,11 @@ export interface DraftMeasure {
 }
 export interface DraftDimension {
   key: string;
+  /**
+   * Set when added in this draft: a stable id for the form (its key follows its name until
+   * saved, then stays put). Never a valid key, so it cannot clash with one.
+   */
+  fresh?: string;
   name: string;
   weight: Num;
   measures: DraftMeasure[];
@@ -207,4 +212,37 @@ export function problemsUnder(problems: readonly Problem[], prefix: string): num
   return problems.filter(
     (p) => p.path === prefix || p.path.startsWith(`${prefix}.`) || p.path.startsWith(`${prefix}[`),
   ).length;
+}
+
+/** A key the server accepts ("Product adoption" → "product-adoption"), unique among `taken`. */
+export function keyFor(name: string, taken: ReadonlySet<string>, fallback = 'dimension'): string {
+  const base =
+    name
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 56)
+      .replace(/-+$/, '') || fallback;
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/** Rename a dimension; one added in this draft takes a key from its new name. */
+export function renameDimension(d: Draft, i: number, name: string): void {
+  const dim = d.dimensions[i]!;
+  dim.name = name;
+  if (!dim.fresh) return;
+  const taken = new Set(d.dimensions.filter((_, k) => k !== i).map((x) => x.key));
+  dim.key = keyFor(name, taken);
+}
+
+let added = 0;
+
+/** A new empty dimension at the end; the server asks for its weight and measures. */
+export function addDimension(d: Draft): void {
+  const taken = new Set(d.dimensions.map((x) => x.key));
+  const fresh = `new:${++added}`;
+  d.dimensions.push({ key: keyFor('', taken), fresh, name: '', weight: null, measures: [] });
 }

@@ -14,6 +14,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { ModelActions } from '../components/health/ModelActions';
 import { ModelDefinition } from '../components/health/ModelDefinition';
 import { ModelEditor } from '../components/health/ModelEditor';
 import { ModelHistory } from '../components/health/ModelHistory';
@@ -92,6 +93,7 @@ function ModelDetail({ modelKey }: { modelKey: string }) {
             </Group>
           </div>
           <Group gap="xs">
+            <ModelActions latest={latest} editor={editor} />
             <Button
               variant="default"
               component={Link}

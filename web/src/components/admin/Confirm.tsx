@@ -12,6 +12,7 @@ export function Confirm({
   error,
   onConfirm,
   onClose,
+  color = 'red',
 }: {
   opened: boolean;
   title: string;
@@ -21,6 +22,8 @@ export function Confirm({
   error: string | null;
   onConfirm: () => void;
   onClose: () => void;
+  /** Red for what cannot be undone; another colour for a change that can. */
+  color?: string;
 }) {
   return (
     <Modal opened={opened} onClose={onClose} title={title}>
@@ -31,7 +34,7 @@ export function Confirm({
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button color="red" onClick={onConfirm} loading={pending}>
+          <Button color={color} onClick={onConfirm} loading={pending}>
             {action}
           </Button>
         </Group>

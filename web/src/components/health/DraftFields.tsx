@@ -15,8 +15,10 @@ import {
 } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import {
+  addDimension,
   bandRange,
   numOf,
+  renameDimension,
   problemsUnder,
   TIER_COLORS,
   type Draft,
@@ -146,16 +148,16 @@ export function DimensionFields({
       {draft.dimensions.map((d, i) => {
         const name = d.name || `Dimension ${i + 1}`;
         return (
-          <Fieldset key={d.key} legend={name} radius="md">
+          <Fieldset key={d.fresh ?? d.key} legend={name} radius="md">
             <Group gap="sm" align="flex-start" wrap="wrap">
               <TextInput
                 label="Name"
                 value={d.name}
                 onChange={(e) => {
                   const v = e.currentTarget.value;
-                  edit((x) => void (x.dimensions[i]!.name = v));
+                  edit((x) => renameDimension(x, i, v));
                 }}
-                error={errorAt(`dimensions[${i}].name`)}
+                error={errorAt(`dimensions[${i}].name`) ?? errorAt(`dimensions[${i}].key`)}
                 w={{ base: '100%', xs: 220 }}
               />
               <NumberInput
@@ -167,6 +169,16 @@ export function DimensionFields({
                 max={100}
                 w={{ base: '100%', xs: 180 }}
               />
+              <Button
+                variant="subtle"
+                color="red"
+                size="xs"
+                mt={{ base: 0, xs: 26 }}
+                leftSection={<IconTrash size={14} />}
+                onClick={() => edit((x) => void x.dimensions.splice(i, 1))}
+              >
+                Remove {name}
+              </Button>
             </Group>
             <Accordion multiple mt="sm" variant="separated" chevronPosition="left">
               {d.measures.map((m, j) => {
@@ -256,6 +268,14 @@ export function DimensionFields({
           </Fieldset>
         );
       })}
+      <Button
+        variant="light"
+        leftSection={<IconPlus size={16} />}
+        onClick={() => edit(addDimension)}
+        style={{ alignSelf: 'flex-start' }}
+      >
+        Add a dimension
+      </Button>
     </Stack>
   );
 }

@@ -18,6 +18,7 @@ import {
 import { FormError } from '../FormError';
 import { DimensionFields, TierFields, type Edit } from './DraftFields';
 import { PreviewPanel } from './PreviewPanel';
+import { ScopeFields } from './ScopeFields';
 import { aaErrors } from './styles';
 
 /**
@@ -157,6 +158,7 @@ export function ModelEditor({
               )}
             </Stack>
           </Paper>
+          <ScopeFields draft={draft} edit={edit} errorAt={errorAt} />
           <DimensionFields
             draft={draft}
             edit={edit}
@@ -208,7 +210,7 @@ export function ModelEditor({
             </Group>
             {!changed && (
               <Text size="sm" c="dimmed">
-                No changes yet: edit a weight, band or tier to preview it.
+                No changes yet: edit a weight, band, tier or scope to preview it.
               </Text>
             )}
           </Stack>

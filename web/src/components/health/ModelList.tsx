@@ -1,10 +1,12 @@
-import { Anchor, Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { day } from '../../lib/format';
 import { scopeText } from '../../lib/models';
 import { Empty, ErrorState, Loading } from '../States';
+import { mayEditModels, useUser } from '../../lib/session';
+import { ImportModel } from './ImportModel';
 import { TierBadges } from './ModelDefinition';
 
 export const modelsQuery = {
@@ -15,16 +17,20 @@ export const modelsQuery = {
 /** Every model key at its latest version: whether it scores accounts, for whom, and its tiers. */
 export function ModelList() {
   const models = useQuery(modelsQuery);
+  const user = useUser();
   return (
     <Stack gap="md">
-      <div>
-        <Title order={1} size="h2">
-          Health models
-        </Title>
-        <Text size="sm" c="dimmed">
-          Each account is scored by the most specific active model that applies to it.
-        </Text>
-      </div>
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
+        <div>
+          <Title order={1} size="h2">
+            Health models
+          </Title>
+          <Text size="sm" c="dimmed">
+            Each account is scored by the most specific active model that applies to it.
+          </Text>
+        </div>
+        {mayEditModels(user) && <ImportModel />}
+      </Group>
       {models.isPending && <Loading label="Loading the models" />}
       {models.isError && <ErrorState error={models.error} retry={() => void models.refetch()} />}
       {models.isSuccess && models.data.items.length === 0 && (
