@@ -168,6 +168,25 @@ describe('the data and admin pages', () => {
     await edit.getByRole('button', { name: 'Save' }).click();
     await row.getByText('Viewer').waitFor();
     await edit.waitFor({ state: 'detached' });
+
+    // She lost her password: the admin sets a new one, and it signs her in.
+    await row.getByRole('button', { name: 'Set a new password for Nora New' }).click();
+    const reset = admin.getByRole('form', { name: 'Set a new password' });
+    const field = reset.getByLabel(/^Password/);
+    await field.fill('short');
+    await reset.getByRole('button', { name: 'Set password' }).click();
+    expect(await reset.getByRole('alert').textContent()).toMatch(/12 characters/);
+    await field.fill('a-brand-new-password-42');
+    expect(await axeDialog(admin), 'password dialog').toEqual([]);
+    await reset.getByRole('button', { name: 'Set password' }).click();
+    await admin.getByText(/Set a new password for Nora New/).waitFor();
+    await reset.waitFor({ state: 'detached' });
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'nora.new@example.com', password: 'a-brand-new-password-42' }),
+    });
+    expect(login.status).toBe(200);
     await check(admin, 'users');
   });
 

@@ -1,23 +1,11 @@
-import {
-  ActionIcon,
-  Button,
-  CopyButton,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-  Tooltip,
-} from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, messageOf, unwrap, type Schemas } from '../../api/client';
 import { FormError } from '../FormError';
 import { useLast } from './Layout';
+import { NewPasswordField } from './PasswordForms';
 
 type User = Schemas['User'];
 type Role = User['role'];
@@ -44,13 +32,6 @@ export function managerOptions(users: readonly User[], except?: string) {
     .map((u) => ({ value: u.id, label: u.name }));
 }
 
-/** 20 random letters and digits: long enough for the server's rule, never a common password. */
-function generatePassword(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-  const bytes = crypto.getRandomValues(new Uint8Array(20));
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-}
-
 export function CreateUserModal({
   opened,
   onClose,
@@ -65,11 +46,9 @@ export function CreateUserModal({
   const [role, setRole] = useState<Role>('csm');
   const [managerId, setManagerId] = useState<string | null>(null);
   const [password, setPassword] = useState('');
-  const [visible, setVisible] = useState(false);
   const close = () => {
     setError(null);
     setPassword('');
-    setVisible(false);
     onClose();
   };
   const create = useMutation({
@@ -126,45 +105,11 @@ export function CreateUserModal({
             clearable
             searchable
           />
-          <Group gap="xs" align="flex-end" wrap="nowrap">
-            <PasswordInput
-              label="Password"
-              description="At least 12 characters. Leave empty for single sign-on only."
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              visible={visible}
-              onVisibilityChange={setVisible}
-              autoComplete="new-password"
-              style={{ flex: 1 }}
-            />
-            <CopyButton value={password}>
-              {({ copied, copy }) => (
-                <Tooltip label={copied ? 'Copied' : 'Copy the password'}>
-                  <ActionIcon
-                    variant="default"
-                    size="lg"
-                    aria-label="Copy the password"
-                    onClick={copy}
-                    disabled={!password}
-                    mb={1}
-                  >
-                    {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                  </ActionIcon>
-                </Tooltip>
-              )}
-            </CopyButton>
-          </Group>
-          <Button
-            variant="subtle"
-            size="compact-sm"
-            onClick={() => {
-              setPassword(generatePassword());
-              setVisible(true);
-            }}
-            style={{ alignSelf: 'flex-start' }}
-          >
-            Generate a password
-          </Button>
+          <NewPasswordField
+            value={password}
+            onChange={setPassword}
+            description="At least 12 characters. Leave empty for single sign-on only."
+          />
           <FormError error={error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>

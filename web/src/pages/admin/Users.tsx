@@ -14,6 +14,7 @@ import {
   useUrlState,
   CellBadge,
 } from '../../components/admin/Layout';
+import { ResetPasswordModal } from '../../components/admin/PasswordForms';
 import { CreateUserModal, EditUserModal, ROLES } from '../../components/admin/UserForms';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { relative } from '../../lib/format';
@@ -60,6 +61,7 @@ function UserAdmin() {
   const [q, setQ] = useTextParam('q');
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
+  const [resetting, setResetting] = useState<User | null>(null);
   const [archiving, setArchiving] = useState<User | null>(null);
   const [archiveError, setArchiveError] = useState<string | null>(null);
   const users = useQuery({
@@ -179,6 +181,16 @@ function UserAdmin() {
                       >
                         Edit
                       </Button>
+                      {!u.archivedAt && (
+                        <Button
+                          size="compact-sm"
+                          variant="default"
+                          onClick={() => setResetting(u)}
+                          aria-label={`Set a new password for ${u.name}`}
+                        >
+                          Password
+                        </Button>
+                      )}
                       {u.archivedAt ? (
                         <Button
                           size="compact-sm"
@@ -214,6 +226,7 @@ function UserAdmin() {
       )}
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} users={all} />
       <EditUserModal user={editing} users={all} onClose={() => setEditing(null)} />
+      <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
       <Confirm
         opened={archiving !== null}
         title={`Archive ${archiving?.name ?? ''}?`}
