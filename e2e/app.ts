@@ -79,6 +79,16 @@ export async function signIn(
 
 /** Accessibility: serious or critical violations on the page as it is now, as readable lines. */
 export async function axeProblems(page: Page): Promise<string[]> {
+  // A toast or dialog half faded in has half its contrast: check the page at rest. (A string,
+  // as this file is compiled without the DOM types; a polled evaluate, as the app's CSP
+  // forbids the eval that waitForFunction uses.)
+  for (let i = 0; i < 50; i++) {
+    const moving = await page.evaluate(
+      `document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity).length`,
+    );
+    if (moving === 0) break;
+    await page.waitForTimeout(100);
+  }
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

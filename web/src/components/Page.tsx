@@ -10,7 +10,7 @@ export function Page({ title, lazy }: { title: string; lazy: ReactNode }) {
     <Suspense
       fallback={
         <Center h={240}>
-          <Loader aria-label="Loading" />
+          <Loader role="status" aria-label="Loading" />
         </Center>
       }
     >

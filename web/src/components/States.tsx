@@ -7,7 +7,7 @@ import { messageOf } from '../api/client';
 export function Loading({ label = 'Loading' }: { label?: string }) {
   return (
     <Center h={160}>
-      <Loader aria-label={label} />
+      <Loader role="status" aria-label={label} />
     </Center>
   );
 }

@@ -27,7 +27,7 @@ export function PreviewPanel({
         <Title order={2} size="h4">
           Check and preview
         </Title>
-        {checking && <Loader size="xs" aria-label="Checking the draft" />}
+        {checking && <Loader size="xs" role="status" aria-label="Checking the draft" />}
       </Group>
       {/* Polite: the result changes as the admin types; it should not interrupt. */}
       <div aria-live="polite" data-testid="model-checks">
