@@ -9,6 +9,7 @@ import { registerMigrate, registerOpenApi, registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 import { registerKeys } from './keys.js';
 import { registerAudit } from './audit.js';
+import { registerJobs } from './jobs.js';
 import { registerIngest } from './ingest.js';
 import { registerHealth } from './health.js';
 import { registerHealthAlerts } from './health-alerts.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     registerUsers,
     registerKeys,
     registerAudit,
+    registerJobs,
     registerIngest,
     registerHealth,
     registerHealthAlerts,

@@ -2,10 +2,9 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { makeCtx, SYSTEM } from '../core/context.js';
-import { purgeRawEvents } from '../usage/retention.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
 import { startWalCheckpointer } from '../db/checkpointer.js';
-import { startHealthScoring } from '../health/scoring/schedule.js';
+import { startRunner } from './jobs.js';
 import { loadDemoIfEmpty, type DemoSummary } from '../demo/service.js';
 import { setupNeeded } from '../identity/setup.js';
 import { buildServer } from '../server/app.js';
@@ -19,65 +18,62 @@ export function registerServe(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (default $PORT or 3000)')
     .option('--host <host>', 'interface to bind (default $HOST or 127.0.0.1)')
     .option('--demo-if-empty', 'load the demo company when the database has no accounts')
-    .action(async (opts: { port?: string; host?: string; demoIfEmpty?: boolean }) => {
-      const config = loadConfig();
-      const port = opts.port ? Number(opts.port) : config.port;
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new Error(`--port: not a port number: ${opts.port}`);
-      const handle = openDatabase(config);
-      await migrateToLatest(handle.db);
-      let demoLogins: DemoSummary | null = null;
-      if (opts.demoIfEmpty) {
-        const ctx = makeCtx(handle.db, handle.dialect);
-        process.stderr.write('Checking for data…\n');
-        const summary = await loadDemoIfEmpty(ctx, {
-          password: process.env.TENURE_DEMO_PASSWORD || undefined,
-        });
-        if (summary) {
-          process.stderr.write(`Loaded the demo company: ${summary.accounts} accounts.\n`);
-          demoLogins = summary;
+    .option('--no-jobs', 'do not run scheduled jobs here (leave them to `tenure worker`)')
+    .action(
+      async (opts: { port?: string; host?: string; demoIfEmpty?: boolean; jobs: boolean }) => {
+        const config = loadConfig();
+        const port = opts.port ? Number(opts.port) : config.port;
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new Error(`--port: not a port number: ${opts.port}`);
+        const handle = openDatabase(config);
+        await migrateToLatest(handle.db);
+        let demoLogins: DemoSummary | null = null;
+        if (opts.demoIfEmpty) {
+          const ctx = makeCtx(handle.db, handle.dialect);
+          process.stderr.write('Checking for data…\n');
+          const summary = await loadDemoIfEmpty(ctx, {
+            password: process.env.TENURE_DEMO_PASSWORD || undefined,
+          });
+          if (summary) {
+            process.stderr.write(`Loaded the demo company: ${summary.accounts} accounts.\n`);
+            demoLogins = summary;
+          }
         }
-      }
-      const checkpointer = startWalCheckpointer(handle, {
-        onError: (m) => process.stderr.write(`WAL checkpoint failed: ${m}\n`),
-      });
-      const app = await buildServer({ handle, config, logger: false });
-      const address = await app.listen({ port, host: opts.host ?? config.host });
-      const where = config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}/tenure.db`;
-      process.stdout.write(`Tenure is listening on ${address} (data: ${where})\n`);
-      process.stdout.write(
-        `API docs: ${address}/api/docs   OpenAPI: ${address}/api/openapi.json\n`,
-      );
-      if (demoLogins?.password) printDemoLogins(demoLogins);
-      else if (await setupNeeded(handle.db)) {
+        const checkpointer = startWalCheckpointer(handle, {
+          onError: (m) => process.stderr.write(`WAL checkpoint failed: ${m}\n`),
+        });
+        const app = await buildServer({ handle, config, logger: false });
+        const address = await app.listen({ port, host: opts.host ?? config.host });
+        const where = config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}/tenure.db`;
+        process.stdout.write(`Tenure is listening on ${address} (data: ${where})\n`);
         process.stdout.write(
-          `No admin yet: open ${address}/setup, or run \`tenure users create --admin --email you@example.com --name "Your Name"\`.\n`,
+          `API docs: ${address}/api/docs   OpenAPI: ${address}/api/openapi.json\n`,
         );
-      }
-      // Raw events past the retention window go hourly, in batches (rollups stay).
-      const purge = setInterval(
-        () => {
-          purgeRawEvents(makeCtx(handle.db, handle.dialect, { actor: SYSTEM })).catch(
-            (err: unknown) => process.stderr.write(`raw event purge failed: ${String(err)}\n`),
+        if (demoLogins?.password) printDemoLogins(demoLogins);
+        else if (await setupNeeded(handle.db)) {
+          process.stdout.write(
+            `No admin yet: open ${address}/setup, or run \`tenure users create --admin --email you@example.com --name "Your Name"\`.\n`,
           );
-        },
-        60 * 60 * 1000,
-      );
-      purge.unref();
-      const health = startHealthScoring(makeCtx(handle.db, handle.dialect, { actor: SYSTEM }), {
-        onError: (m) => process.stderr.write(`health scoring failed: ${m}\n`),
-      });
-      const stop = async () => {
-        clearInterval(purge);
-        health.stop();
-        await app.close();
-        await checkpointer?.stop();
-        await handle.destroy();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
-    });
+        }
+        // Scoring, alerts, retention and the rest run here unless workers take them.
+        const runner = opts.jobs
+          ? startRunner(makeCtx(handle.db, handle.dialect, { actor: SYSTEM }), {
+              log: (line) => {
+                if (!line.includes(' succeeded in ')) process.stderr.write(`${line}\n`);
+              },
+            })
+          : null;
+        const stop = async () => {
+          await app.close();
+          await runner?.stop();
+          await checkpointer?.stop();
+          await handle.destroy();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+      },
+    );
 }
 
 export function registerMigrate(program: Command): void {

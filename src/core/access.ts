@@ -13,6 +13,7 @@ export const RESOURCES = [
   'import',
   'audit',
   'portfolio_view',
+  'job',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

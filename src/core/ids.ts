@@ -46,4 +46,5 @@ export type IdPrefix =
   | 'alr'
   | 'rvw'
   | 'btr'
-  | 'pvw';
+  | 'pvw'
+  | 'job';

@@ -185,6 +185,12 @@ for (const dialect of testDialects()) {
       }),
       'audit read': async () => ({ method: 'GET', url: '/api/v1/audit' }),
       'portfolio_view read': async () => ({ method: 'GET', url: '/api/v1/portfolio/views' }),
+      'job read': async () => ({ method: 'GET', url: '/api/v1/jobs' }),
+      'job write': async () => ({
+        method: 'POST',
+        url: '/api/v1/jobs/run',
+        payload: { kind: 'jobs.prune' },
+      }),
       'portfolio_view write': async (c, r) => ({
         method: 'PATCH',
         url: `/api/v1/portfolio/views/${await viewFor(c, r)}`,
@@ -199,7 +205,7 @@ for (const dialect of testDialects()) {
       // A saved view always has an owner.
       'portfolio_view write': ['self', 'team', 'other'],
     };
-    const TABLES = [...STORE_TABLES, 'portfolio_views'] as const;
+    const TABLES = [...STORE_TABLES, 'portfolio_views', 'jobs'] as const;
 
     it('covers every permission a route is guarded with', () => {
       const guarded = new Set(

@@ -38,6 +38,7 @@ import { installErrorHandler, installJsonParser } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { installWeb } from './web.js';
 import { portfolioRoutes } from '../portfolio/routes.js';
+import { jobRoutes } from '../jobs/routes.js';
 import compress from '@fastify/compress';
 import { importRoutes } from '../accounts/importer/routes.js';
 import { exportRoutes } from '../accounts/export/routes.js';
@@ -154,6 +155,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, version: VERSION }));
   await app.register(accountRoutes);
+  await app.register(jobRoutes);
   await app.register(contactRoutes);
   await app.register(subscriptionRoutes);
   await app.register(timelineRoutes);

@@ -6,6 +6,7 @@ import * as usage from './2026-11-23T03-usage.js';
 import * as intakeWritePath from './2026-12-06T00-intake-write-path.js';
 import * as health from './2026-12-06T01-health.js';
 import * as portfolioViews from './2026-12-06T02-portfolio-views.js';
+import * as jobs from './2026-12-06T03-jobs.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T00-intake-write-path': intakeWritePath,
   '2026-12-06T01-health': health,
   '2026-12-06T02-portfolio-views': portfolioViews,
+  '2026-12-06T03-jobs': jobs,
 };

@@ -1,0 +1,74 @@
+import type { Ctx } from '../core/context.js';
+import { toIsoDate } from '../core/clock.js';
+import { evaluateAlerts } from '../health/alerts/evaluate.js';
+import { backfillOneDay, dailyRescore, rescoreDirty } from '../health/scoring/service.js';
+import { purgeRawEvents } from '../usage/retention.js';
+import type { JobDefinition } from './runner.js';
+import { pruneJobs } from './service.js';
+
+/** How long one backfill run may go on before it leaves the rest to the next slot. */
+const BACKFILL_BUDGET_MS = 60_000;
+
+/**
+ * The jobs every installation runs. Each is safe to run again for the same slot (a retry
+ * or a takeover after a crash): scoring overwrites the day's snapshot, alerts are unique
+ * per cause, the purge deletes what is past the window.
+ */
+export function builtinJobs(): JobDefinition[] {
+  return [
+    {
+      kind: 'health.rescore-changed',
+      description:
+        'Rescore today the accounts whose usage, support, contacts or manual measures changed, then evaluate their alerts',
+      schedule: { every: 'minutes', minutes: 1 },
+      // The next minute's run picks up whatever this one left.
+      maxAttempts: 1,
+      run: async (ctx) => {
+        const ids = await rescoreDirty(ctx);
+        if (ids.length > 0) await evaluateAlerts(ctx, toIsoDate(ctx.now()), ids);
+        return { accounts: ids.length };
+      },
+    },
+    {
+      kind: 'health.daily',
+      description: 'Score every live account for the day, then evaluate every alert rule',
+      schedule: { every: 'day', at: '00:05' },
+      run: async (ctx) => {
+        const scored = await dailyRescore(ctx);
+        if (scored) await evaluateAlerts(ctx, toIsoDate(ctx.now()));
+        return { scored };
+      },
+    },
+    {
+      kind: 'health.backfill',
+      description:
+        'Fill in missing health history of the last 90 days, newest day first, for up to a minute per run',
+      schedule: { every: 'minutes', minutes: 5 },
+      maxAttempts: 1,
+      run: async (ctx, { signal }) => fillHistory(ctx, signal),
+    },
+    {
+      kind: 'usage.purge-raw-events',
+      description: 'Delete raw events older than the retention window, in batches (rollups stay)',
+      schedule: { every: 'minutes', minutes: 60 },
+      run: async (ctx) => ({ deleted: await purgeRawEvents(ctx) }),
+    },
+    {
+      kind: 'jobs.prune',
+      description: 'Forget finished jobs: succeeded after 7 days, failed after 90',
+      schedule: { every: 'day', at: '03:00' },
+      run: async (ctx) => ({ deleted: await pruneJobs(ctx) }),
+    },
+  ];
+}
+
+async function fillHistory(ctx: Ctx, signal: AbortSignal): Promise<{ days: string[] }> {
+  const began = Date.now();
+  const days: string[] = [];
+  while (Date.now() - began < BACKFILL_BUDGET_MS && !signal.aborted) {
+    const day = await backfillOneDay(ctx);
+    if (day === null) break;
+    days.push(day);
+  }
+  return { days };
+}
