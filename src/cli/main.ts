@@ -10,6 +10,7 @@ import { registerUsers } from './users.js';
 import { registerKeys } from './keys.js';
 import { registerAudit } from './audit.js';
 import { registerJobs } from './jobs.js';
+import { registerTasks } from './tasks.js';
 import { registerIngest } from './ingest.js';
 import { registerHealth } from './health.js';
 import { registerHealthAlerts } from './health-alerts.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     registerKeys,
     registerAudit,
     registerJobs,
+    registerTasks,
     registerIngest,
     registerHealth,
     registerHealthAlerts,

@@ -47,4 +47,6 @@ export type IdPrefix =
   | 'rvw'
   | 'btr'
   | 'pvw'
-  | 'job';
+  | 'job'
+  | 'tsk'
+  | 'tcm';

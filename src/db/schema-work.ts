@@ -29,6 +29,39 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+export interface TasksTable {
+  id: string;
+  account_id: string | null;
+  title: string;
+  description: string | null;
+  assignee_id: string | null;
+  due_on: string | null;
+  priority: string;
+  status: string;
+  source: string;
+  source_ref: string | null;
+  playbook_run_id: string | null;
+  step_index: number | null;
+  /** The actor label of who (or what) created it. */
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  completed_by: string | null;
+}
+
+export interface TaskCommentsTable {
+  id: string;
+  task_id: string;
+  /** Actor label. */
+  author: string;
+  author_name: string;
+  body: string;
+  created_at: string;
+}
+
 export interface WorkTables {
   jobs: JobsTable;
+  tasks: TasksTable;
+  task_comments: TaskCommentsTable;
 }

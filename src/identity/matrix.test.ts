@@ -12,6 +12,7 @@ import { createUser } from './service.js';
 import { createKey, KEY_SCOPES } from './keys.js';
 import { ROLES } from './model.js';
 import { THREE_PILLARS } from '../health/model/presets.js';
+import { createTask } from '../tasks/service.js';
 import { createView } from '../portfolio/views.js';
 import { withPortfolioRoutes } from '../portfolio/testing.js';
 
@@ -118,6 +119,13 @@ for (const dialect of testDialects()) {
       return (await createView(as, { name: `View ${++n}`, shared: true })).id;
     }
 
+    /** A task whose assignee stands in `relation` to the caller (unowned: nobody's). */
+    async function taskFor(c: Caller, relation: Relation): Promise<string> {
+      const assignee = relation === 'unowned' ? null : ownerFor(c, relation);
+      const t = await createTask(op, { title: `Task ${++n}`, assigneeId: assignee });
+      return t.id;
+    }
+
     type Op = (c: Caller, relation: Relation) => Promise<InjectOptions>;
     const CSV = 'Account Name\nImported Co\n';
     /** One API call per resource and action that has an endpoint. */
@@ -186,6 +194,18 @@ for (const dialect of testDialects()) {
       'audit read': async () => ({ method: 'GET', url: '/api/v1/audit' }),
       'portfolio_view read': async () => ({ method: 'GET', url: '/api/v1/portfolio/views' }),
       'job read': async () => ({ method: 'GET', url: '/api/v1/jobs' }),
+      'task read': async (c, r) => ({ method: 'GET', url: `/api/v1/tasks/${await taskFor(c, r)}` }),
+      'task write': async (c, r) => ({
+        method: 'PATCH',
+        url: `/api/v1/tasks/${await taskFor(c, r)}`,
+        payload: { title: `Renamed ${++n}` },
+      }),
+      'task reassign': async (c, r) => ({
+        method: 'PATCH',
+        url: `/api/v1/tasks/${await taskFor(c, r)}`,
+        // To the caller (or, for their own task, to nobody) so the assignee really changes.
+        payload: { assigneeId: r === 'self' ? null : (c.userId ?? users.admin) },
+      }),
       'job write': async () => ({
         method: 'POST',
         url: '/api/v1/jobs/run',
@@ -202,10 +222,13 @@ for (const dialect of testDialects()) {
       'account read': RELATIONS,
       'account write': RELATIONS,
       'account reassign': RELATIONS,
+      'task read': RELATIONS,
+      'task write': RELATIONS,
+      'task reassign': RELATIONS,
       // A saved view always has an owner.
       'portfolio_view write': ['self', 'team', 'other'],
     };
-    const TABLES = [...STORE_TABLES, 'portfolio_views', 'jobs'] as const;
+    const TABLES = [...STORE_TABLES, 'portfolio_views', 'jobs', 'tasks'] as const;
 
     it('covers every permission a route is guarded with', () => {
       const guarded = new Set(

@@ -109,7 +109,7 @@ for (const dialect of testDialects()) {
               trend: [...Array<null>(29).fill(null), 70],
             },
             openAlerts: 0,
-            openTasks: null,
+            openTasks: 0,
             lastTouchAt: null,
           },
         ],

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorOut, IdParams } from '../core/schemas.js';
-import type { Role } from '../identity/model.js';
-import type { Subject } from '../identity/permissions.js';
 import { ctxOf } from '../server/context.js';
-import { guard } from '../server/auth.js';
+import { guard, subjectOf } from '../server/auth.js';
 import {
   PortfolioOut,
   PortfolioQuery,
@@ -19,12 +16,6 @@ import * as views from './views.js';
 
 const tags = ['portfolio'];
 const errors = { 400: ErrorOut, 404: ErrorOut, 409: ErrorOut };
-
-/** The signed-in user as the permission check sees them (role, team); null for an API key. */
-function viewerOf(req: FastifyRequest): Subject | null {
-  const p = req.principal;
-  return p.kind === 'user' ? { role: p.user.role as Role, userId: p.user.id, team: p.team } : null;
-}
 
 /** The portfolio page's data and its saved views. */
 export const portfolioRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -42,7 +33,7 @@ export const portfolioRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: PortfolioOut, 400: ErrorOut },
       },
     },
-    async (req) => portfolio(ctxOf(req), req.query, viewerOf(req)),
+    async (req) => portfolio(ctxOf(req), req.query, subjectOf(req)),
   );
 
   app.get(

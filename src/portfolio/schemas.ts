@@ -51,7 +51,7 @@ export const PortfolioRowOut = z
       .number()
       .int()
       .describe('open health alerts, including snoozes that have run out'),
-    openTasks: z.null().describe('null until tasks exist'),
+    openTasks: z.number().int().describe('open and in-progress tasks on the account'),
     lastTouchAt: z
       .string()
       .nullable()

@@ -191,7 +191,7 @@ for (const dialect of testDialects()) {
         owner: { id: users.csm, name: 'Cal Sims' },
         health: { score: 90, tier: 'Green', date: TODAY, trend: trendA },
         openAlerts: 3,
-        openTasks: null,
+        openTasks: 0,
         lastTouchAt: '2026-03-05T10:00:00.000Z',
       });
       const trendB = Array<number | null>(30).fill(50);

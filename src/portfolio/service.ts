@@ -15,6 +15,7 @@ import {
   type TrendWindow,
 } from './model.js';
 import * as store from './store.js';
+import { openTaskCounts } from '../tasks/store.js';
 
 /**
  * The portfolio: every live account in a scope with what the portfolio page shows of it —
@@ -46,8 +47,8 @@ export interface PortfolioRow {
   /** Null when the account has never been scored. */
   health: PortfolioHealth | null;
   openAlerts: number;
-  /** Null until tasks exist. */
-  openTasks: null;
+  /** Open and in-progress tasks on the account, whoever they are assigned to. */
+  openTasks: number;
   lastTouchAt: string | null;
 }
 
@@ -76,10 +77,11 @@ export async function portfolio(
   const asOf = now.toISOString();
   const scope = scopeFor(input.scope, viewer);
   const filter = ownerFilter(scope, viewer);
-  const [accounts, snapshots, alerts] = await Promise.all([
+  const [accounts, snapshots, alerts, tasks] = await Promise.all([
     store.portfolioAccounts(ctx.db, ctx.dialect, filter, asOf),
     store.latestSnapshots(ctx.db, ctx.dialect, filter, toIsoDate(now)),
     store.openableAlerts(ctx.db, filter),
+    openTaskCounts(ctx.db),
   ]);
 
   const health = await healthByAccount(ctx, snapshots);
@@ -106,7 +108,7 @@ export async function portfolio(
       : null,
     health: health.get(a.id) ?? null,
     openAlerts: openAlerts.get(a.id) ?? 0,
-    openTasks: null,
+    openTasks: tasks.get(a.id) ?? 0,
     lastTouchAt: a.last_touch_at,
   }));
   return { asOf, scope, rows };

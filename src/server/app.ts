@@ -39,6 +39,7 @@ import { installIdempotency } from './idempotency.js';
 import { installWeb } from './web.js';
 import { portfolioRoutes } from '../portfolio/routes.js';
 import { jobRoutes } from '../jobs/routes.js';
+import { taskRoutes } from '../tasks/routes.js';
 import compress from '@fastify/compress';
 import { importRoutes } from '../accounts/importer/routes.js';
 import { exportRoutes } from '../accounts/export/routes.js';
@@ -156,6 +157,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, version: VERSION }));
   await app.register(accountRoutes);
   await app.register(jobRoutes);
+  await app.register(taskRoutes);
   await app.register(contactRoutes);
   await app.register(subscriptionRoutes);
   await app.register(timelineRoutes);

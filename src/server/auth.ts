@@ -6,6 +6,8 @@ import { makeCtx } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import type { DbHandle } from '../db/database.js';
 import { authenticateKey } from '../identity/keys.js';
+import type { Role } from '../identity/model.js';
+import type { Subject } from '../identity/permissions.js';
 import { accessOf, actorOf, type Principal } from '../identity/principal.js';
 import { csrfTokenFor, resolveSession, type SessionPolicy } from '../identity/sessions.js';
 import { teamOf } from '../identity/store.js';
@@ -51,6 +53,12 @@ declare module 'fastify' {
 }
 
 /** Route config for a permission: `{ config: guard('read', 'account') }`. */
+/** The signed-in user as the permission check sees them (role, team); null for an API key. */
+export function subjectOf(req: FastifyRequest): Subject | null {
+  const p = req.principal;
+  return p.kind === 'user' ? { role: p.user.role as Role, userId: p.user.id, team: p.team } : null;
+}
+
 export function guard(action: Action, resource: Resource): { access: RouteAccess } {
   return { access: { action, resource } };
 }

@@ -7,6 +7,7 @@ import * as intakeWritePath from './2026-12-06T00-intake-write-path.js';
 import * as health from './2026-12-06T01-health.js';
 import * as portfolioViews from './2026-12-06T02-portfolio-views.js';
 import * as jobs from './2026-12-06T03-jobs.js';
+import * as tasks from './2026-12-06T04-tasks.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T01-health': health,
   '2026-12-06T02-portfolio-views': portfolioViews,
   '2026-12-06T03-jobs': jobs,
+  '2026-12-06T04-tasks': tasks,
 };

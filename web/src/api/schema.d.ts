@@ -682,6 +682,312 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tasks: mine by default for a CSM, the team for a manager; open ones by rank */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description mine: accounts you own; team: yours and those of the people you lead; all: every account. Default: mine for a CSM, all otherwise. An API key always gets all. */
+                    scope?: "mine" | "team" | "all";
+                    /** @description default open */
+                    status?: "open" | "done" | "cancelled" | "any";
+                    /** @description open tasks due before today */
+                    overdue?: "0" | "1" | "true" | "false";
+                    accountId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a task (assigned to the account's owner unless you say otherwise) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskCreateInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One task with its comments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskDetail"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit, reassign, complete or reopen a task
+         * @description Done goes on the account's timeline. Reassigning needs the reassign right.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskPatchInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comment on a task */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskComment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -8804,8 +9110,8 @@ export interface components {
             health: components["schemas"]["PortfolioHealth"] | null;
             /** @description open health alerts, including snoozes that have run out */
             openAlerts: number;
-            /** @description null until tasks exist */
-            openTasks: null;
+            /** @description open and in-progress tasks on the account */
+            openTasks: number;
             /** @description the latest note, call, meeting, email or health check, up to now */
             lastTouchAt: string | null;
         };
@@ -8830,8 +9136,8 @@ export interface components {
             health: components["schemas"]["PortfolioHealthInput"] | null;
             /** @description open health alerts, including snoozes that have run out */
             openAlerts: number;
-            /** @description null until tasks exist */
-            openTasks: null;
+            /** @description open and in-progress tasks on the account */
+            openTasks: number;
             /** @description the latest note, call, meeting, email or health check, up to now */
             lastTouchAt: string | null;
         };
@@ -9380,6 +9686,204 @@ export interface components {
         SurveyResponsePageInput: {
             items: components["schemas"]["SurveyResponseInput"][];
             nextCursor: string | null;
+        };
+        Task: {
+            id: string;
+            account: {
+                id: string;
+                name: string;
+            } | null;
+            title: string;
+            description: string | null;
+            assignee: {
+                id: string;
+                name: string;
+            } | null;
+            dueOn: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            /** @enum {string} */
+            source: "manual" | "playbook" | "rule" | "alert";
+            /** @description the playbook run, rule or alert that made it */
+            sourceRef: string | null;
+            playbookRunId: string | null;
+            stepIndex: number | null;
+            /** @description 0–100 from ARR, health risk and due date (docs/tasks.md); open tasks sort by it */
+            rank: number;
+            overdue: boolean;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            completedAt: string | null;
+            completedBy: string | null;
+        };
+        TaskComment: {
+            id: string;
+            author: string;
+            authorName: string;
+            body: string;
+            createdAt: string;
+        };
+        TaskCommentInput: {
+            id: string;
+            author: string;
+            authorName: string;
+            body: string;
+            createdAt: string;
+        };
+        TaskCreate: {
+            accountId?: string | null;
+            title: string;
+            description?: string | null;
+            /** @description default: the account's owner, else you */
+            assigneeId?: string | null;
+            dueOn?: string | null;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+        };
+        TaskCreateInput: {
+            accountId?: string | null;
+            title: string;
+            description?: string | null;
+            /** @description default: the account's owner, else you */
+            assigneeId?: string | null;
+            dueOn?: string | null;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+        };
+        TaskDetail: {
+            id: string;
+            account: {
+                id: string;
+                name: string;
+            } | null;
+            title: string;
+            description: string | null;
+            assignee: {
+                id: string;
+                name: string;
+            } | null;
+            dueOn: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            /** @enum {string} */
+            source: "manual" | "playbook" | "rule" | "alert";
+            /** @description the playbook run, rule or alert that made it */
+            sourceRef: string | null;
+            playbookRunId: string | null;
+            stepIndex: number | null;
+            /** @description 0–100 from ARR, health risk and due date (docs/tasks.md); open tasks sort by it */
+            rank: number;
+            overdue: boolean;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            completedAt: string | null;
+            completedBy: string | null;
+            comments: components["schemas"]["TaskComment"][];
+        };
+        TaskDetailInput: {
+            id: string;
+            account: {
+                id: string;
+                name: string;
+            } | null;
+            title: string;
+            description: string | null;
+            assignee: {
+                id: string;
+                name: string;
+            } | null;
+            dueOn: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            /** @enum {string} */
+            source: "manual" | "playbook" | "rule" | "alert";
+            /** @description the playbook run, rule or alert that made it */
+            sourceRef: string | null;
+            playbookRunId: string | null;
+            stepIndex: number | null;
+            /** @description 0–100 from ARR, health risk and due date (docs/tasks.md); open tasks sort by it */
+            rank: number;
+            overdue: boolean;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            completedAt: string | null;
+            completedBy: string | null;
+            comments: components["schemas"]["TaskCommentInput"][];
+        };
+        TaskInput: {
+            id: string;
+            account: {
+                id: string;
+                name: string;
+            } | null;
+            title: string;
+            description: string | null;
+            assignee: {
+                id: string;
+                name: string;
+            } | null;
+            dueOn: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            /** @enum {string} */
+            source: "manual" | "playbook" | "rule" | "alert";
+            /** @description the playbook run, rule or alert that made it */
+            sourceRef: string | null;
+            playbookRunId: string | null;
+            stepIndex: number | null;
+            /** @description 0–100 from ARR, health risk and due date (docs/tasks.md); open tasks sort by it */
+            rank: number;
+            overdue: boolean;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            completedAt: string | null;
+            completedBy: string | null;
+        };
+        TaskList: {
+            /** @enum {string} */
+            scope: "mine" | "team" | "all";
+            items: components["schemas"]["Task"][];
+            /** @description tasks matching, before the limit */
+            total: number;
+        };
+        TaskListInput: {
+            /** @enum {string} */
+            scope: "mine" | "team" | "all";
+            items: components["schemas"]["TaskInput"][];
+            /** @description tasks matching, before the limit */
+            total: number;
+        };
+        TaskPatch: {
+            title?: string;
+            description?: string | null;
+            assigneeId?: string | null;
+            dueOn?: string | null;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "done" | "cancelled";
+        };
+        TaskPatchInput: {
+            title?: string;
+            description?: string | null;
+            assigneeId?: string | null;
+            dueOn?: string | null;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "done" | "cancelled";
         };
         Ticket: {
             id: string;

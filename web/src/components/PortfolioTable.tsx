@@ -23,6 +23,7 @@ const COLUMNS: Column[] = [
   { field: 'owner', label: 'Owner' },
   { field: 'segment', label: 'Segment' },
   { field: 'alerts', label: 'Alerts' },
+  { field: 'tasks', label: 'Tasks' },
   { field: 'touch', label: 'Last touch' },
 ];
 
@@ -91,6 +92,15 @@ function DesktopRow({ r }: { r: PortfolioRow }) {
             0
           </Text>
         )}
+      </div>
+      <div role="cell">
+        <Text
+          size="sm"
+          c={r.openTasks > 0 ? undefined : 'dimmed'}
+          aria-label={`${r.openTasks} open tasks`}
+        >
+          {r.openTasks}
+        </Text>
       </div>
       <div role="cell">
         <Text size="sm" title={r.lastTouchAt ?? undefined}>

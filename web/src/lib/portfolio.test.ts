@@ -29,6 +29,7 @@ function row(over: Partial<PortfolioRow> & { id: string }): PortfolioRow {
     owner: null,
     health: null,
     openAlerts: 0,
+    openTasks: 0,
     lastTouchAt: null,
     ...over,
   };
@@ -133,8 +134,8 @@ describe('portfolio rows', () => {
     );
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe(`"'=HYPERLINK(""evil"")",Mid-market,active,,,,1234.56,USD,,0,`);
+    expect(lines[1]).toBe(`"'=HYPERLINK(""evil"")",Mid-market,active,,,,1234.56,USD,,0,0,`);
     // Yen have no minor unit: 5000 minor units are 5000 yen.
-    expect(lines[2]).toBe('"Acme, Inc.",Mid-market,active,,,,5000,JPY,,0,');
+    expect(lines[2]).toBe('"Acme, Inc.",Mid-market,active,,,,5000,JPY,,0,0,');
   });
 });

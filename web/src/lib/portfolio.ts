@@ -7,8 +7,8 @@ import { oneOf } from './url';
  * CSV. Pure, so the URL, saved views and tests all share it.
  */
 
-/** One account as GET /api/v1/portfolio returns it (open tasks arrive with tasks). */
-export type PortfolioRow = Omit<Schemas['PortfolioRow'], 'openTasks'>;
+/** One account as GET /api/v1/portfolio returns it. */
+export type PortfolioRow = Schemas['PortfolioRow'];
 
 export const SORT_FIELDS = [
   'name',
@@ -19,6 +19,7 @@ export const SORT_FIELDS = [
   'segment',
   'stage',
   'alerts',
+  'tasks',
   'touch',
 ] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
@@ -142,6 +143,8 @@ function sortKey(r: PortfolioRow, f: SortField): Key {
       return r.stage;
     case 'alerts':
       return r.openAlerts;
+    case 'tasks':
+      return r.openTasks;
     case 'touch':
       return r.lastTouchAt;
   }
@@ -235,6 +238,7 @@ export function toCsv(items: readonly Item[]): string {
     'Currency',
     'Renewal date',
     'Open alerts',
+    'Open tasks',
     'Last touch',
   ];
   const lines = [head.join(',')];
@@ -256,6 +260,7 @@ export function toCsv(items: readonly Item[]): string {
         r.currency,
         r.renewalDate,
         r.openAlerts,
+        r.openTasks,
         r.lastTouchAt,
       ]
         .map(csvCell)
