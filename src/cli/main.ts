@@ -11,6 +11,7 @@ import { registerKeys } from './keys.js';
 import { registerAudit } from './audit.js';
 import { registerJobs } from './jobs.js';
 import { registerTasks } from './tasks.js';
+import { registerPlaybooks } from './playbooks.js';
 import { registerIngest } from './ingest.js';
 import { registerHealth } from './health.js';
 import { registerHealthAlerts } from './health-alerts.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     registerAudit,
     registerJobs,
     registerTasks,
+    registerPlaybooks,
     registerIngest,
     registerHealth,
     registerHealthAlerts,

@@ -14,6 +14,7 @@ export const RESOURCES = [
   'audit',
   'portfolio_view',
   'job',
+  'playbook',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -49,4 +49,6 @@ export type IdPrefix =
   | 'pvw'
   | 'job'
   | 'tsk'
-  | 'tcm';
+  | 'tcm'
+  | 'pbk'
+  | 'run';

@@ -60,8 +60,40 @@ export interface TaskCommentsTable {
   created_at: string;
 }
 
+export interface PlaybooksTable {
+  id: string;
+  key: string;
+  name: string;
+  category: string;
+  description: string;
+  /** JSON array of steps. */
+  steps: string;
+  version: number;
+  built_in: number;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlaybookRunsTable {
+  id: string;
+  playbook_id: string;
+  playbook_key: string;
+  playbook_name: string;
+  playbook_version: number;
+  account_id: string;
+  status: string;
+  source: string;
+  source_ref: string | null;
+  started_by: string;
+  started_at: string;
+  finished_at: string | null;
+}
+
 export interface WorkTables {
   jobs: JobsTable;
   tasks: TasksTable;
   task_comments: TaskCommentsTable;
+  playbooks: PlaybooksTable;
+  playbook_runs: PlaybookRunsTable;
 }

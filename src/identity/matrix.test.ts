@@ -194,6 +194,17 @@ for (const dialect of testDialects()) {
       'audit read': async () => ({ method: 'GET', url: '/api/v1/audit' }),
       'portfolio_view read': async () => ({ method: 'GET', url: '/api/v1/portfolio/views' }),
       'job read': async () => ({ method: 'GET', url: '/api/v1/jobs' }),
+      'playbook read': async () => ({ method: 'GET', url: '/api/v1/playbooks' }),
+      'playbook write': async () => ({
+        method: 'POST',
+        url: '/api/v1/playbooks',
+        payload: {
+          key: `custom-${++n}`,
+          name: `Custom ${n}`,
+          category: 'risk',
+          steps: [{ title: 'Call them', dueAfterDays: 1 }],
+        },
+      }),
       'task read': async (c, r) => ({ method: 'GET', url: `/api/v1/tasks/${await taskFor(c, r)}` }),
       'task write': async (c, r) => ({
         method: 'PATCH',
@@ -228,7 +239,7 @@ for (const dialect of testDialects()) {
       // A saved view always has an owner.
       'portfolio_view write': ['self', 'team', 'other'],
     };
-    const TABLES = [...STORE_TABLES, 'portfolio_views', 'jobs', 'tasks'] as const;
+    const TABLES = [...STORE_TABLES, 'portfolio_views', 'jobs', 'tasks', 'playbooks'] as const;
 
     it('covers every permission a route is guarded with', () => {
       const guarded = new Set(

@@ -16,6 +16,7 @@ import {
   type TaskStatus,
 } from './model.js';
 import * as store from './store.js';
+import { refreshRun } from '../playbooks/store.js';
 
 export interface Task {
   id: string;
@@ -265,6 +266,9 @@ export async function updateTask(ctx: Ctx, id: string, patch: TaskPatch): Promis
         });
     }
     await store.updateTaskRow(trx, id, next);
+    // A play is complete once all its tasks are closed (and running again if one reopens).
+    if (next.status !== undefined && before.playbook_run_id)
+      await refreshRun(trx, before.playbook_run_id, now);
     const {
       account_name: _a,
       mrr_minor: _m,

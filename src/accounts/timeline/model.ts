@@ -18,6 +18,7 @@ export const SYSTEM_KINDS = [
   'health_review',
   'alert',
   'task_done',
+  'playbook_started',
   'email_sent',
   'renewal_reminder_sent',
   'handoff_completed',

@@ -8,6 +8,7 @@ import * as health from './2026-12-06T01-health.js';
 import * as portfolioViews from './2026-12-06T02-portfolio-views.js';
 import * as jobs from './2026-12-06T03-jobs.js';
 import * as tasks from './2026-12-06T04-tasks.js';
+import * as playbooks from './2026-12-06T05-playbooks.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T02-portfolio-views': portfolioViews,
   '2026-12-06T03-jobs': jobs,
   '2026-12-06T04-tasks': tasks,
+  '2026-12-06T05-playbooks': playbooks,
 };

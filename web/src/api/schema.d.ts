@@ -988,6 +988,493 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/playbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The playbook library: risk, onboarding, renewal, expansion and win-back plays */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description include archived playbooks */
+                    archived?: "0" | "1" | "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Playbook"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a playbook, or change one by its key (its version goes up)
+         * @description Every problem is listed in error.details.issues with its path.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlaybookSaveInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Playbook"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One playbook */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Playbook"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{key}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a playbook: it can no longer be started (running plays go on) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Playbook"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{key}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a playbook on an account: one task per step, for the account's owner
+         * @description 409 while the same playbook is already running on the account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        /**
+                         * Format: date
+                         * @description the day step offsets count from; default today
+                         * @example 2026-11-23
+                         */
+                        startOn?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlaybookRun"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbook-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plays started on accounts, newest first, with progress */
+        get: {
+            parameters: {
+                query?: {
+                    accountId?: string;
+                    status?: "running" | "completed" | "cancelled";
+                    playbook?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PlaybookRun"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbook-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One play and its progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlaybookRun"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbook-runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a running play; its open tasks are cancelled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlaybookRun"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -9049,6 +9536,120 @@ export interface components {
             passives: number;
             detractors: number;
         };
+        Playbook: {
+            key: string;
+            name: string;
+            /** @enum {string} */
+            category: "risk" | "onboarding" | "renewal" | "expansion" | "win_back";
+            description: string;
+            steps: {
+                title: string;
+                description?: string;
+                dueAfterDays: number;
+                /**
+                 * @default owner
+                 * @enum {string}
+                 */
+                assignTo: "owner" | "manager";
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                priority: "low" | "normal" | "high" | "urgent";
+                /** @description an email the step sends or drafts; {{account.name}}, {{contact.first_name}}, {{owner.name}} are filled in */
+                email?: {
+                    subject: string;
+                    body: string;
+                };
+            }[];
+            version: number;
+            /** @description shipped with Tenure (and still editable) */
+            builtIn: boolean;
+            archived: boolean;
+            updatedAt: string;
+        };
+        PlaybookInput: {
+            key: string;
+            name: string;
+            /** @enum {string} */
+            category: "risk" | "onboarding" | "renewal" | "expansion" | "win_back";
+            description: string;
+            steps: {
+                title: string;
+                description?: string;
+                dueAfterDays: number;
+                /**
+                 * @default owner
+                 * @enum {string}
+                 */
+                assignTo: "owner" | "manager";
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                priority: "low" | "normal" | "high" | "urgent";
+                /** @description an email the step sends or drafts; {{account.name}}, {{contact.first_name}}, {{owner.name}} are filled in */
+                email?: {
+                    subject: string;
+                    body: string;
+                };
+            }[];
+            version: number;
+            /** @description shipped with Tenure (and still editable) */
+            builtIn: boolean;
+            archived: boolean;
+            updatedAt: string;
+        };
+        PlaybookRun: {
+            id: string;
+            playbook: {
+                key: string;
+                name: string;
+                version: number;
+            };
+            accountId: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "cancelled";
+            /** @enum {string} */
+            source: "manual" | "rule";
+            sourceRef: string | null;
+            startedBy: string;
+            startedAt: string;
+            finishedAt: string | null;
+            progress: {
+                done: number;
+                total: number;
+            };
+        };
+        PlaybookRunInput: {
+            id: string;
+            playbook: {
+                key: string;
+                name: string;
+                version: number;
+            };
+            accountId: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "cancelled";
+            /** @enum {string} */
+            source: "manual" | "rule";
+            sourceRef: string | null;
+            startedBy: string;
+            startedAt: string;
+            finishedAt: string | null;
+            progress: {
+                done: number;
+                total: number;
+            };
+        };
+        /** @description a playbook: { key, name, category, description?, steps: [{ title, description?, dueAfterDays, assignTo?: owner|manager, priority?, email?: { subject, body } }] }; a known key is updated */
+        PlaybookSave: {
+            [key: string]: unknown;
+        };
+        /** @description a playbook: { key, name, category, description?, steps: [{ title, description?, dueAfterDays, assignTo?: owner|manager, priority?, email?: { subject, body } }] }; a known key is updated */
+        PlaybookSaveInput: {
+            [key: string]: unknown;
+        };
         Portfolio: {
             /** @description the instant the rows describe */
             asOf: string;
@@ -10035,7 +10636,7 @@ export interface components {
             id: string;
             accountId: string;
             /** @enum {string} */
-            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
+            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "playbook_started" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
             occurredAt: string;
             title: string;
             body: string | null;
@@ -10050,7 +10651,7 @@ export interface components {
             id: string;
             accountId: string;
             /** @enum {string} */
-            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
+            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "playbook_started" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
             occurredAt: string;
             title: string;
             body: string | null;
