@@ -12,6 +12,7 @@ import { registerAudit } from './audit.js';
 import { registerJobs } from './jobs.js';
 import { registerTasks } from './tasks.js';
 import { registerPlaybooks } from './playbooks.js';
+import { registerOutbound } from './outbound.js';
 import { registerIngest } from './ingest.js';
 import { registerHealth } from './health.js';
 import { registerHealthAlerts } from './health-alerts.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
     registerJobs,
     registerTasks,
     registerPlaybooks,
+    registerOutbound,
     registerIngest,
     registerHealth,
     registerHealthAlerts,

@@ -15,6 +15,7 @@ export const RESOURCES = [
   'portfolio_view',
   'job',
   'playbook',
+  'outbound',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

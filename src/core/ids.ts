@@ -51,4 +51,6 @@ export type IdPrefix =
   | 'tsk'
   | 'tcm'
   | 'pbk'
-  | 'run';
+  | 'run'
+  | 'out'
+  | 'end';

@@ -90,10 +90,44 @@ export interface PlaybookRunsTable {
   finished_at: string | null;
 }
 
+export interface OutboundEndpointsTable {
+  id: string;
+  kind: string;
+  name: string;
+  url: string;
+  secret: string | null;
+  created_at: string;
+  archived_at: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  channel: string;
+  status: string;
+  recipient: string;
+  endpoint_id: string | null;
+  subject: string | null;
+  body: string;
+  account_id: string | null;
+  source: string;
+  source_ref: string | null;
+  dedupe_key: string | null;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  response: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface WorkTables {
   jobs: JobsTable;
   tasks: TasksTable;
   task_comments: TaskCommentsTable;
   playbooks: PlaybooksTable;
   playbook_runs: PlaybookRunsTable;
+  outbound_endpoints: OutboundEndpointsTable;
+  outbox: OutboxTable;
 }

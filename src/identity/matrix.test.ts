@@ -194,6 +194,12 @@ for (const dialect of testDialects()) {
       'audit read': async () => ({ method: 'GET', url: '/api/v1/audit' }),
       'portfolio_view read': async () => ({ method: 'GET', url: '/api/v1/portfolio/views' }),
       'job read': async () => ({ method: 'GET', url: '/api/v1/jobs' }),
+      'outbound read': async () => ({ method: 'GET', url: '/api/v1/outbox' }),
+      'outbound write': async () => ({
+        method: 'POST',
+        url: '/api/v1/outbound/endpoints',
+        payload: { kind: 'slack', name: `#cs-${++n}`, url: 'https://hooks.example.com/x' },
+      }),
       'playbook read': async () => ({ method: 'GET', url: '/api/v1/playbooks' }),
       'playbook write': async () => ({
         method: 'POST',
@@ -239,7 +245,14 @@ for (const dialect of testDialects()) {
       // A saved view always has an owner.
       'portfolio_view write': ['self', 'team', 'other'],
     };
-    const TABLES = [...STORE_TABLES, 'portfolio_views', 'jobs', 'tasks', 'playbooks'] as const;
+    const TABLES = [
+      ...STORE_TABLES,
+      'portfolio_views',
+      'jobs',
+      'tasks',
+      'playbooks',
+      'outbound_endpoints',
+    ] as const;
 
     it('covers every permission a route is guarded with', () => {
       const guarded = new Set(

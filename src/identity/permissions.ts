@@ -11,8 +11,8 @@ export { RESOURCES, ACTIONS, type Action, type Resource, type Target };
 /** How far a role's right reaches: nowhere, its own records, its team's, or everything. */
 export type Reach = 'none' | 'own' | 'team' | 'all';
 
-/** Only admins see API keys, the audit log and the job queue; everyone else reads the rest. */
-const ADMIN_READ: readonly Resource[] = ['api_key', 'audit', 'job'];
+/** Only admins see API keys, the audit log, the job queue and outbound; everyone else reads the rest. */
+const ADMIN_READ: readonly Resource[] = ['api_key', 'audit', 'job', 'outbound'];
 
 function readOnly(): Record<Resource, Record<Action, Reach>> {
   const out = {} as Record<Resource, Record<Action, Reach>>;

@@ -2,6 +2,8 @@ import type { Ctx } from '../core/context.js';
 import { toIsoDate } from '../core/clock.js';
 import { evaluateAlerts } from '../health/alerts/evaluate.js';
 import { backfillOneDay, dailyRescore, rescoreDirty } from '../health/scoring/service.js';
+import { deliverDue } from '../outbound/service.js';
+import { mailSettings, realTransports } from '../outbound/transports.js';
 import { purgeRawEvents } from '../usage/retention.js';
 import type { JobDefinition } from './runner.js';
 import { pruneJobs } from './service.js';
@@ -15,7 +17,17 @@ const BACKFILL_BUDGET_MS = 60_000;
  * per cause, the purge deletes what is past the window.
  */
 export function builtinJobs(): JobDefinition[] {
+  const mail = mailSettings();
+  const transports = realTransports(mail);
   return [
+    {
+      kind: 'outbound.send',
+      description:
+        'Send due emails, Slack messages and webhooks from the outbox; retry failures with backoff',
+      schedule: { every: 'minutes', minutes: 1 },
+      maxAttempts: 1,
+      run: async (ctx) => deliverDue(ctx, transports, mail),
+    },
     {
       kind: 'health.rescore-changed',
       description:

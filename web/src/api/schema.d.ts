@@ -1475,6 +1475,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Outbound messages, newest first: the delivery log */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "sending" | "sent" | "failed";
+                    channel?: "email" | "slack" | "webhook";
+                    accountId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OutboxMessage"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a failed message again (409 unless it failed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OutboxMessage"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbound/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Slack and webhook endpoints */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OutboundEndpoint"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a Slack incoming webhook or a signed webhook endpoint
+         * @description A webhook's signing secret is in this answer only (docs/outbound.md).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "slack" | "webhook";
+                        name: string;
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "slack" | "webhook";
+                            name: string;
+                            url: string;
+                            hasSecret: boolean;
+                            createdAt: string;
+                            secret: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbound/endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop sending to an endpoint */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -9535,6 +9776,68 @@ export interface components {
             promoters: number;
             passives: number;
             detractors: number;
+        };
+        OutboundEndpoint: {
+            id: string;
+            /** @enum {string} */
+            kind: "slack" | "webhook";
+            name: string;
+            url: string;
+            hasSecret: boolean;
+            createdAt: string;
+        };
+        OutboundEndpointInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "slack" | "webhook";
+            name: string;
+            url: string;
+            hasSecret: boolean;
+            createdAt: string;
+        };
+        OutboxMessage: {
+            id: string;
+            /** @enum {string} */
+            channel: "email" | "slack" | "webhook";
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed";
+            /** @description an email address, or the endpoint name */
+            recipient: string;
+            subject: string | null;
+            body: string;
+            accountId: string | null;
+            source: string;
+            sourceRef: string | null;
+            attempts: number;
+            maxAttempts: number;
+            nextAttemptAt: string;
+            lastError: string | null;
+            /** @description the provider's last answer */
+            response: string | null;
+            createdAt: string;
+            sentAt: string | null;
+        };
+        OutboxMessageInput: {
+            id: string;
+            /** @enum {string} */
+            channel: "email" | "slack" | "webhook";
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed";
+            /** @description an email address, or the endpoint name */
+            recipient: string;
+            subject: string | null;
+            body: string;
+            accountId: string | null;
+            source: string;
+            sourceRef: string | null;
+            attempts: number;
+            maxAttempts: number;
+            nextAttemptAt: string;
+            lastError: string | null;
+            /** @description the provider's last answer */
+            response: string | null;
+            createdAt: string;
+            sentAt: string | null;
         };
         Playbook: {
             key: string;
