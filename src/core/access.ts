@@ -16,6 +16,7 @@ export const RESOURCES = [
   'job',
   'playbook',
   'outbound',
+  'rule',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -53,4 +53,5 @@ export type IdPrefix =
   | 'pbk'
   | 'run'
   | 'out'
-  | 'end';
+  | 'end'
+  | 'fir';

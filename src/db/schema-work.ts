@@ -122,6 +122,37 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+export interface RulesTable {
+  key: string;
+  name: string;
+  version: number;
+  definition: string;
+  active: number;
+  active_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RuleVersionsTable {
+  key: string;
+  version: number;
+  definition: string;
+  note: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface RuleFiringsTable {
+  id: string;
+  rule_key: string;
+  rule_version: number;
+  account_id: string;
+  cause_key: string;
+  reason: string;
+  outcome: string;
+  fired_at: string;
+}
+
 export interface WorkTables {
   jobs: JobsTable;
   tasks: TasksTable;
@@ -130,4 +161,7 @@ export interface WorkTables {
   playbook_runs: PlaybookRunsTable;
   outbound_endpoints: OutboundEndpointsTable;
   outbox: OutboxTable;
+  rules: RulesTable;
+  rule_versions: RuleVersionsTable;
+  rule_firings: RuleFiringsTable;
 }

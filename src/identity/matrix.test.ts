@@ -200,6 +200,19 @@ for (const dialect of testDialects()) {
         url: '/api/v1/outbound/endpoints',
         payload: { kind: 'slack', name: `#cs-${++n}`, url: 'https://hooks.example.com/x' },
       }),
+      'rule read': async () => ({ method: 'GET', url: '/api/v1/rules' }),
+      'rule write': async () => ({
+        method: 'POST',
+        url: '/api/v1/rules',
+        payload: {
+          definition: {
+            key: `rule-${++n}`,
+            name: `Rule ${n}`,
+            when: { type: 'schedule' },
+            then: [{ type: 'create_task', title: 'Check in' }],
+          },
+        },
+      }),
       'playbook read': async () => ({ method: 'GET', url: '/api/v1/playbooks' }),
       'playbook write': async () => ({
         method: 'POST',

@@ -4,6 +4,7 @@ import { evaluateAlerts } from '../health/alerts/evaluate.js';
 import { backfillOneDay, dailyRescore, rescoreDirty } from '../health/scoring/service.js';
 import { deliverDue } from '../outbound/service.js';
 import { mailSettings, realTransports } from '../outbound/transports.js';
+import { evaluateRules } from '../rules/service.js';
 import { purgeRawEvents } from '../usage/retention.js';
 import type { JobDefinition } from './runner.js';
 import { pruneJobs } from './service.js';
@@ -27,6 +28,17 @@ export function builtinJobs(): JobDefinition[] {
       schedule: { every: 'minutes', minutes: 1 },
       maxAttempts: 1,
       run: async (ctx) => deliverDue(ctx, transports, mail),
+    },
+    {
+      kind: 'rules.evaluate',
+      description:
+        'Evaluate the active rules and fire each new cause once (tasks, plays, messages)',
+      schedule: { every: 'minutes', minutes: 5 },
+      maxAttempts: 1,
+      run: async (ctx) => {
+        const r = await evaluateRules(ctx);
+        return { rules: r.rules, fired: r.fired.length };
+      },
     },
     {
       kind: 'health.rescore-changed',

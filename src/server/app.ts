@@ -42,6 +42,7 @@ import { jobRoutes } from '../jobs/routes.js';
 import { taskRoutes } from '../tasks/routes.js';
 import { playbookRoutes } from '../playbooks/routes.js';
 import { outboundRoutes } from '../outbound/routes.js';
+import { ruleRoutes } from '../rules/routes.js';
 import compress from '@fastify/compress';
 import { importRoutes } from '../accounts/importer/routes.js';
 import { exportRoutes } from '../accounts/export/routes.js';
@@ -162,6 +163,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(taskRoutes);
   await app.register(playbookRoutes);
   await app.register(outboundRoutes);
+  await app.register(ruleRoutes);
   await app.register(contactRoutes);
   await app.register(subscriptionRoutes);
   await app.register(timelineRoutes);

@@ -10,6 +10,7 @@ import * as jobs from './2026-12-06T03-jobs.js';
 import * as tasks from './2026-12-06T04-tasks.js';
 import * as playbooks from './2026-12-06T05-playbooks.js';
 import * as outbound from './2026-12-06T06-outbound.js';
+import * as rules from './2026-12-06T07-rules.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T04-tasks': tasks,
   '2026-12-06T05-playbooks': playbooks,
   '2026-12-06T06-outbound': outbound,
+  '2026-12-06T07-rules': rules,
 };
