@@ -23,6 +23,7 @@ import { viewFromParams } from './lib/portfolio';
 
 const Account = lazy(() => import('./pages/Account'));
 const Alerts = lazy(() => import('./pages/Alerts'));
+const Tasks = lazy(() => import('./pages/Tasks'));
 const Profile = lazy(() => import('./pages/Profile'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const Models = lazy(() => import('./pages/Models'));
@@ -117,6 +118,7 @@ const router = createBrowserRouter([
           { path: 'portfolio', element: <Page title="Portfolio" lazy={<Portfolio />} /> },
           { path: 'accounts/:id', element: <Page title="Account" lazy={<Account />} /> },
           { path: 'alerts', element: <Page title="Alerts" lazy={<Alerts />} /> },
+          { path: 'tasks', element: <Page title="Tasks" lazy={<Tasks />} /> },
           { path: 'profile', element: <Page title="Profile" lazy={<Profile />} /> },
           { path: 'models', element: <Page title="Health models" lazy={<Models />} /> },
           { path: 'models/:key', element: <Page title="Health model" lazy={<Models />} /> },

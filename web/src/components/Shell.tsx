@@ -18,6 +18,7 @@ import {
   IconAlertTriangle,
   IconBriefcase,
   IconChartLine,
+  IconChecklist,
   IconFileImport,
   IconHeartbeat,
   IconHistory,
@@ -48,6 +49,7 @@ const NAV: { section: string | null; items: NavItem[] }[] = [
     items: [
       { to: '/portfolio', label: 'Portfolio', icon: IconBriefcase },
       { to: '/alerts', label: 'Alerts', icon: IconAlertTriangle },
+      { to: '/tasks', label: 'Tasks', icon: IconChecklist },
     ],
   },
   {

@@ -19,6 +19,7 @@ import { ContactsTab } from '../components/account/ContactsTab';
 import { HealthTab } from '../components/account/HealthTab';
 import { RevenueTab } from '../components/account/RevenueTab';
 import { SupportTab } from '../components/account/SupportTab';
+import { TasksTab } from '../components/account/TasksTab';
 import { TimelineTab } from '../components/account/TimelineTab';
 import { UsageTab } from '../components/account/UsageTab';
 import { HealthBadge } from '../components/Health';
@@ -33,6 +34,7 @@ const TABS = [
   { value: 'support', label: 'Tickets & NPS' },
   { value: 'timeline', label: 'Timeline' },
   { value: 'alerts', label: 'Alerts' },
+  { value: 'tasks', label: 'Tasks' },
 ] as const;
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -166,6 +168,9 @@ export default function Account() {
         </Tabs.Panel>
         <Tabs.Panel value="alerts" pt="md">
           <AlertsTab accountId={id} ownerId={a.ownerId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="tasks" pt="md">
+          <TasksTab accountId={id} accountName={a.name} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
