@@ -13,6 +13,7 @@ import { registerJobs } from './jobs.js';
 import { registerTasks } from './tasks.js';
 import { registerPlaybooks } from './playbooks.js';
 import { registerOutbound } from './outbound.js';
+import { registerRules } from './rules.js';
 import { registerIngest } from './ingest.js';
 import { registerHealth } from './health.js';
 import { registerHealthAlerts } from './health-alerts.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
     registerTasks,
     registerPlaybooks,
     registerOutbound,
+    registerRules,
     registerIngest,
     registerHealth,
     registerHealthAlerts,

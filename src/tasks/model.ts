@@ -2,7 +2,7 @@
  * Tasks: their vocabulary and the computed priority that orders a CSM's list. Pure.
  *
  * Priority (0–100) weighs what matters to a book of business:
- *   40 × value   — the account's ARR against the largest in the list, on a log scale
+ *   40 × value   — the account's ARR against the largest in the book, on a log scale
  *                  (a 10× bigger account counts for more, but not 10× more);
  *   35 × risk    — how unhealthy the account is: 1 − score/100 (no score: 0.5);
  *   25 × urgency — overdue 1, due today 0.9, then falling linearly to 0.2 at 14 days out
@@ -26,7 +26,7 @@ const BUMP: Record<TaskPriority, number> = { low: -7, normal: 0, high: 7, urgent
 export interface PriorityInput {
   /** The account's ARR in minor units (any currency: the scale is relative). */
   arrMinor: number;
-  /** The largest ARR among the tasks being ordered (the scale's top). */
+  /** The largest ARR in the book (the scale's top). */
   maxArrMinor: number;
   /** Health composite 0–100, or null when unscored. */
   healthScore: number | null;

@@ -127,7 +127,9 @@ export async function listTasks(
     accountId: q.accountId,
     dueBefore: q.overdue ? today : undefined,
   });
-  const maxArr = Math.max(0, ...rows.map((r) => (r.mrr_minor ?? 0) * 12));
+  // Value is measured against the largest account in the book, so a task ranks the same on
+  // every list and in its own view.
+  const maxArr = await store.maxArrMinor(ctx.db);
   const items = rows.map((r) => view(r, today, maxArr));
   if ((q.status ?? 'open') === 'open' || q.overdue)
     items.sort(
@@ -147,7 +149,7 @@ export async function getTask(ctx: Ctx, id: string): Promise<TaskDetail> {
   if (!row) throw notFound('task', id);
   const comments = await store.commentsOf(ctx.db, id);
   return {
-    ...view(row, toIsoDate(ctx.now()), (row.mrr_minor ?? 0) * 12),
+    ...view(row, toIsoDate(ctx.now()), await store.maxArrMinor(ctx.db)),
     comments: comments.map((c) => ({
       id: c.id,
       author: c.author,

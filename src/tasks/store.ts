@@ -131,3 +131,13 @@ export async function openTaskCounts(
   const rows = await q.groupBy('account_id').execute();
   return new Map(rows.map((r) => [r.account_id!, Number(r.n)]));
 }
+
+/** The largest ARR (minor units) in the book: the top of every task's value scale. */
+export async function maxArrMinor(db: Executor): Promise<number> {
+  const r = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.max('mrr_minor').as('m'))
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r?.m ?? 0) * 12;
+}
