@@ -11,6 +11,7 @@ import {
   updateTask,
   type Task,
 } from '../tasks/service.js';
+import { teamView } from '../team/service.js';
 import { parseOptions, printJson, printTable, withCtx, type RegisterVerb } from './shared.js';
 
 function row(t: Task) {
@@ -129,6 +130,30 @@ export const registerTasks: RegisterVerb = (program: Command) => {
         }),
       );
   }
+
+  program
+    .command('team')
+    .description('per CSM: accounts, ARR, ARR at risk, tasks open, overdue and done, plays running')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) =>
+      withCtx(async (ctx) => {
+        const t = await teamView(ctx, { scope: 'all' }, null);
+        if (o.json) return printJson(t);
+        printTable(
+          t.rows.map((r) => ({
+            csm: r.user?.name ?? '(nobody)',
+            accounts: r.accounts,
+            arr: Math.round(r.arrMinor / 100),
+            'at risk': Math.round(r.atRiskArrMinor / 100),
+            open: r.tasksOpen,
+            overdue: r.tasksOverdue,
+            'done 30d': r.tasksDone30d,
+            plays: r.playsRunning,
+          })),
+          ['csm', 'accounts', 'arr', 'at risk', 'open', 'overdue', 'done 30d', 'plays'],
+        );
+      }),
+    );
 
   tasks
     .command('show <id>')

@@ -249,9 +249,9 @@ async function causesFor(
   facts: Map<string, Facts>,
 ): Promise<Cause[]> {
   if (def.when.type === 'schedule') {
-    const once = def.when.once;
-    const today = toIsoDate(ctx.now());
-    return [...facts.keys()].map((id) => scheduleCause(id, once, today));
+    // One period for everyone today: name it once, not per account.
+    const { key, reason } = scheduleCause('', def.when.once, toIsoDate(ctx.now()));
+    return [...facts.keys()].map((accountId) => ({ accountId, key, reason }));
   }
   return store.causesSince(ctx.db, def.when, since);
 }
@@ -261,23 +261,43 @@ export interface EvaluationResult {
   fired: { rule: string; accountId: string; cause: string }[];
 }
 
-/** Evaluate every active rule (or one) and fire each new (account, cause) once. */
-export async function evaluateRules(ctx: Ctx, only?: string): Promise<EvaluationResult> {
+export interface Plan {
+  rule: store.RuleRow;
+  def: RuleDef;
+  due: Cause[];
+}
+
+/**
+ * What an evaluation would fire, without firing: every active rule (or one) against the
+ * whole book, loaded once (accounts and their latest health) and shared by all rules.
+ */
+export async function planRules(ctx: Ctx, only?: string): Promise<Plan[]> {
   const rules = (await store.ruleRows(ctx.db)).filter(
     (r) => r.active === 1 && (!only || r.key === only),
   );
-  const out: EvaluationResult = { rules: rules.length, fired: [] };
-  if (rules.length === 0) return out;
+  if (rules.length === 0) return [];
   const facts = await store.accountFacts(ctx.db, toIsoDate(ctx.now()));
+  const out: Plan[] = [];
   for (const r of rules) {
     const def = JSON.parse(r.definition) as RuleDef;
     const causes = await causesFor(ctx, def, r.active_since ?? r.updated_at, facts);
-    const due = toFire(def.conditions, causes, facts, await store.firedSet(ctx.db, r.key));
-    for (const c of due) {
-      if (await fire(ctx, r, def, c))
-        out.fired.push({ rule: r.key, accountId: c.accountId, cause: c.key });
-    }
+    out.push({
+      rule: r,
+      def,
+      due: toFire(def.conditions, causes, facts, await store.firedSet(ctx.db, r.key)),
+    });
   }
+  return out;
+}
+
+/** Evaluate every active rule (or one) and fire each new (account, cause) once. */
+export async function evaluateRules(ctx: Ctx, only?: string): Promise<EvaluationResult> {
+  const plans = await planRules(ctx, only);
+  const out: EvaluationResult = { rules: plans.length, fired: [] };
+  for (const p of plans)
+    for (const c of p.due)
+      if (await fire(ctx, p.rule, p.def, c))
+        out.fired.push({ rule: p.rule.key, accountId: c.accountId, cause: c.key });
   return out;
 }
 

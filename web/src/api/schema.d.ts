@@ -2227,6 +2227,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team view: per CSM, accounts, ARR, ARR at risk, tasks open, overdue and done, plays running
+         * @description A manager sees their team by default, a CSM themselves; scope=all for everyone.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description mine: accounts you own; team: yours and those of the people you lead; all: every account. Default: mine for a CSM, all otherwise. An API key always gets all. */
+                    scope?: "mine" | "team" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            scope: "mine" | "team" | "all";
+                            rows: components["schemas"]["TeamRow"][];
+                            currencyNote: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -11359,6 +11415,42 @@ export interface components {
             priority?: "low" | "normal" | "high" | "urgent";
             /** @enum {string} */
             status?: "open" | "in_progress" | "done" | "cancelled";
+        };
+        TeamRow: {
+            /** @description null: accounts with no owner, tasks with no assignee */
+            user: {
+                id: string;
+                name: string;
+                email: string;
+                role: string;
+            } | null;
+            accounts: number;
+            arrMinor: number;
+            /** @description lowest health tier of their model, or stage at_risk */
+            atRiskAccounts: number;
+            atRiskArrMinor: number;
+            tasksOpen: number;
+            tasksOverdue: number;
+            tasksDone30d: number;
+            playsRunning: number;
+        };
+        TeamRowInput: {
+            /** @description null: accounts with no owner, tasks with no assignee */
+            user: {
+                id: string;
+                name: string;
+                email: string;
+                role: string;
+            } | null;
+            accounts: number;
+            arrMinor: number;
+            /** @description lowest health tier of their model, or stage at_risk */
+            atRiskAccounts: number;
+            atRiskArrMinor: number;
+            tasksOpen: number;
+            tasksOverdue: number;
+            tasksDone30d: number;
+            playsRunning: number;
         };
         Ticket: {
             id: string;
