@@ -2,11 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { startServer, type RunningServer } from './server.js';
-import { axeProblems, cli, PHONE, prepareDemo, screenshots, signIn } from './app.js';
+import {
+  axeProblems,
+  cli,
+  DEMO_ADMIN,
+  DEMO_MANAGER,
+  DEMO_PASSWORD,
+  PHONE,
+  prepareDemo,
+  screenshots,
+  signIn,
+} from './app.js';
 
-const DEMO_PASSWORD = 'demo-sign-in-for-browser-tests-1';
-const ADMIN = 'tom.becker@demo.tenure.dev';
-const MANAGER = 'elena.vasquez@demo.tenure.dev';
 const NO_NAME = 'event: a track call needs an event name';
 
 // Browser globals used by functions that run in the page (the Node types here have no DOM).
@@ -84,7 +91,7 @@ describe('the data and admin pages', () => {
     });
     await sendEvents(server, ingestKey);
     browser = await launchBrowser();
-    admin = await signIn(browser, server, ADMIN, DEMO_PASSWORD);
+    admin = await signIn(browser, server, DEMO_ADMIN, DEMO_PASSWORD);
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
@@ -276,7 +283,7 @@ describe('the data and admin pages', () => {
   });
 
   it('a manager reads ingestion and the catalog but finds the admin pages closed, on a phone', async () => {
-    const page = await signIn(browser, server, MANAGER, DEMO_PASSWORD, PHONE);
+    const page = await signIn(browser, server, DEMO_MANAGER, DEMO_PASSWORD, PHONE);
     await page.goto(`${server.url}/data/ingestion?letters=replayed`);
     await page.getByTestId('dead-letters').waitFor();
     expect(await page.getByRole('button', { name: /Replay/ }).count()).toBe(0);

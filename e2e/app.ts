@@ -8,6 +8,11 @@ import type { RunningServer } from './server.js';
 const run = promisify(execFile);
 
 export const DESKTOP = { width: 1280, height: 800 };
+
+/** The demo company's people (docs/demo.md), signed in with the password prepareDemo sets. */
+export const DEMO_PASSWORD = 'demo-sign-in-for-browser-tests-1';
+export const DEMO_ADMIN = 'tom.becker@demo.tenure.dev';
+export const DEMO_MANAGER = 'elena.vasquez@demo.tenure.dev';
 export const PHONE = { width: 375, height: 812 };
 
 /** A CLI verb against a data directory. */
@@ -110,4 +115,29 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${SCREENSHOTS}/${name}-phone.png` });
   await page.setViewportSize(DESKTOP);
+}
+
+/**
+ * At 375 px nothing pushes the page sideways (wide tables scroll inside their own box): the
+ * elements that stick out past the right edge outside any scroller, empty when none.
+ */
+export async function phoneOverflow(page: Page): Promise<string[]> {
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(500);
+  // A string, as this file is compiled without the DOM types.
+  const found = await page.evaluate(`(() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const scrolls = (e) => { for (let p = e.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; }
+      return false; };
+    return [...document.body.querySelectorAll('*')]
+      .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1 && !scrolls(e))
+      .slice(0, 5)
+      .map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 40));
+  })()`);
+  await page.setViewportSize(DESKTOP);
+  // Let the navigation slide back before anything else looks at the page.
+  await page.waitForTimeout(500);
+  return Array.isArray(found) ? found.map(String) : ['?'];
 }

@@ -1,37 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { startServer, type RunningServer } from './server.js';
-import { axeProblems, DESKTOP, PHONE, prepareDemo, screenshots, signIn } from './app.js';
-
-const DEMO_PASSWORD = 'demo-sign-in-for-browser-tests-1';
-const ADMIN = 'tom.becker@demo.tenure.dev';
-const MANAGER = 'elena.vasquez@demo.tenure.dev';
-
-/**
- * At 375 px nothing pushes the page sideways (wide tables scroll inside their own box): the
- * elements that stick out past the right edge outside any scroller, empty when none.
- */
-async function phoneOverflow(page: Page): Promise<string[]> {
-  await page.setViewportSize(PHONE);
-  await page.waitForTimeout(500);
-  // A string, as this file is compiled without the DOM types.
-  const found = await page.evaluate(`(() => {
-    const root = document.documentElement;
-    if (root.scrollWidth <= root.clientWidth) return [];
-    const scrolls = (e) => { for (let p = e.parentElement; p; p = p.parentElement) {
-      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; }
-      return false; };
-    return [...document.body.querySelectorAll('*')]
-      .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1 && !scrolls(e))
-      .slice(0, 5)
-      .map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 40));
-  })()`);
-  await page.setViewportSize(DESKTOP);
-  // Let the navigation slide back before anything else looks at the page.
-  await page.waitForTimeout(500);
-  return Array.isArray(found) ? found.map(String) : ['?'];
-}
+import {
+  axeProblems,
+  DEMO_ADMIN,
+  DEMO_MANAGER,
+  DEMO_PASSWORD,
+  phoneOverflow,
+  prepareDemo,
+  screenshots,
+  signIn,
+} from './app.js';
 
 describe('health models and backtests in the web app', () => {
   let server: RunningServer;
@@ -46,7 +26,7 @@ describe('health models and backtests in the web app', () => {
   });
 
   it('an admin tunes the three-pillars model with a live preview and saves a new version', async () => {
-    const page = await signIn(browser, server, ADMIN, DEMO_PASSWORD);
+    const page = await signIn(browser, server, DEMO_ADMIN, DEMO_PASSWORD);
     await page.goto(`${server.url}/models`);
     await page.getByRole('table', { name: 'Health models' }).waitFor();
     expect(await axeProblems(page)).toEqual([]);
@@ -106,7 +86,7 @@ describe('health models and backtests in the web app', () => {
   });
 
   it('an admin copies a model, adds a dimension and a scope, saves it and switches it on', async () => {
-    const page = await signIn(browser, server, ADMIN, DEMO_PASSWORD);
+    const page = await signIn(browser, server, DEMO_ADMIN, DEMO_PASSWORD);
     await page.goto(`${server.url}/models/three-pillars`);
     await page.getByRole('heading', { level: 1, name: 'Three pillars' }).waitFor();
     await page.getByRole('button', { name: 'Copy', exact: true }).click();
@@ -158,7 +138,7 @@ describe('health models and backtests in the web app', () => {
   });
 
   it('an admin runs a backtest and reads its AUC and ROC curve', async () => {
-    const page = await signIn(browser, server, ADMIN, DEMO_PASSWORD);
+    const page = await signIn(browser, server, DEMO_ADMIN, DEMO_PASSWORD);
     await page.goto(`${server.url}/backtests`);
     await page.getByRole('heading', { level: 1, name: 'Backtests' }).waitFor();
     await page.getByText('No backtests yet').waitFor();
@@ -189,7 +169,7 @@ describe('health models and backtests in the web app', () => {
   });
 
   it('a manager reads models and backtests but finds no editor and no way to run or adopt', async () => {
-    const page = await signIn(browser, server, MANAGER, DEMO_PASSWORD);
+    const page = await signIn(browser, server, DEMO_MANAGER, DEMO_PASSWORD);
     await page.goto(`${server.url}/models/three-pillars?tab=edit`);
     await page.getByRole('heading', { level: 1, name: 'Three pillars' }).waitFor();
     await page.getByRole('tab', { name: 'Definition', selected: true }).waitFor();

@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { startServer, type RunningServer } from './server.js';
 import {
   axeProblems,
   cli,
   createUser,
-  DESKTOP,
+  DEMO_MANAGER,
+  DEMO_PASSWORD,
   PHONE,
+  phoneOverflow,
   prepareDemo,
   screenshots,
   signIn,
 } from './app.js';
 
-const DEMO_PASSWORD = 'demo-sign-in-for-browser-tests-1';
-const MANAGER = 'elena.vasquez@demo.tenure.dev';
 const VIEWER = {
   email: 'tess.viewer@example.com',
   name: 'Tess Viewer',
@@ -51,30 +51,6 @@ async function seedTasks(dataDir: string): Promise<void> {
     ]);
 }
 
-/**
- * At 375 px nothing pushes the page sideways (wide tables scroll inside their own box): the
- * elements that stick out past the right edge outside any scroller, empty when none.
- */
-async function phoneOverflow(page: Page): Promise<string[]> {
-  await page.setViewportSize(PHONE);
-  await page.waitForTimeout(500);
-  // A string, as this file is compiled without the DOM types.
-  const found = await page.evaluate(`(() => {
-    const root = document.documentElement;
-    if (root.scrollWidth <= root.clientWidth) return [];
-    const scrolls = (e) => { for (let p = e.parentElement; p; p = p.parentElement) {
-      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; }
-      return false; };
-    return [...document.body.querySelectorAll('*')]
-      .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1 && !scrolls(e))
-      .slice(0, 5)
-      .map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 40));
-  })()`);
-  await page.setViewportSize(DESKTOP);
-  await page.waitForTimeout(500);
-  return Array.isArray(found) ? found.map(String) : ['?'];
-}
-
 describe('tasks in the web app', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -92,7 +68,7 @@ describe('tasks in the web app', () => {
   });
 
   it('a manager adds a task on an account, finds it, comments, and marks it done', async () => {
-    const page = await signIn(browser, server, MANAGER, DEMO_PASSWORD);
+    const page = await signIn(browser, server, DEMO_MANAGER, DEMO_PASSWORD);
     const title = 'Call the sponsor about 20 more seats';
 
     // From the portfolio to an account's Tasks tab; the tab is in the URL.

@@ -5,6 +5,8 @@ import { startServer, type RunningServer } from './server.js';
 import {
   axeProblems,
   createUser,
+  DEMO_MANAGER,
+  DEMO_PASSWORD,
   DESKTOP,
   PHONE,
   prepareDemo,
@@ -12,8 +14,6 @@ import {
   signIn,
 } from './app.js';
 
-const DEMO_PASSWORD = 'demo-sign-in-for-browser-tests-1';
-const MANAGER = 'elena.vasquez@demo.tenure.dev';
 const VIEWER = {
   email: 'vera.viewer@example.com',
   name: 'Vera Viewer',
@@ -26,7 +26,7 @@ async function countAccounts(server: RunningServer): Promise<number> {
   const login = await fetch(`${server.url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: MANAGER, password: DEMO_PASSWORD }),
+    body: JSON.stringify({ email: DEMO_MANAGER, password: DEMO_PASSWORD }),
   });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   const r = await fetch(`${server.url}/api/v1/portfolio?scope=all`, { headers: { cookie } });
@@ -89,7 +89,7 @@ describe('the web app over the demo company', () => {
   });
 
   it('a manager filters the portfolio, saves a view, reads an account’s drivers and logs a note', async () => {
-    const page = await signIn(browser, server, MANAGER, DEMO_PASSWORD);
+    const page = await signIn(browser, server, DEMO_MANAGER, DEMO_PASSWORD);
     const summary = page.getByTestId('portfolio-summary');
     await expect
       .poll(() => summary.textContent())
@@ -171,7 +171,7 @@ describe('the web app over the demo company', () => {
     await page.goto(`${server.url}/portfolio`);
     await page.waitForURL(/\/signin/);
     await tabTo(page, (f) => f.tag === 'INPUT' && /email/i.test(f.name));
-    await page.keyboard.type(MANAGER);
+    await page.keyboard.type(DEMO_MANAGER);
     await tabTo(page, (f) => f.tag === 'INPUT' && /password/i.test(f.name), 3);
     await page.keyboard.type(DEMO_PASSWORD);
     await page.keyboard.press('Enter');
@@ -218,7 +218,7 @@ describe('the web app over the demo company', () => {
   });
 
   it('the alerts inbox and the profile work on a phone and pass the accessibility checks', async () => {
-    const page = await signIn(browser, server, MANAGER, DEMO_PASSWORD, PHONE);
+    const page = await signIn(browser, server, DEMO_MANAGER, DEMO_PASSWORD, PHONE);
     await page.goto(`${server.url}/alerts?whose=all`);
     await page.getByRole('heading', { name: 'Alerts' }).waitFor();
     await page.waitForLoadState('networkidle');

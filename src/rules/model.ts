@@ -205,10 +205,11 @@ export function toFire(
   const out: Cause[] = [];
   const seen = new Set<string>();
   for (const c of causes) {
-    const id = `${c.accountId}\0${c.key}`;
-    if (fired.has(id) || seen.has(id)) continue;
+    // Conditions first: they are cheap, and most causes fail them before a key is built.
     const f = facts.get(c.accountId);
     if (!f || !matches(f, conditions)) continue;
+    const id = `${c.accountId}\0${c.key}`;
+    if (fired.has(id) || seen.has(id)) continue;
     seen.add(id);
     out.push(c);
   }
