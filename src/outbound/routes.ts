@@ -8,6 +8,7 @@ import {
   createEndpoint,
   listEndpoints,
   listOutbox,
+  previewTemplate,
   removeEndpoint,
   retryMessage,
 } from './service.js';
@@ -79,6 +80,37 @@ export const outboundRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => retryMessage(ctxOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/outbound/preview',
+    {
+      // Reads only: nothing is queued or sent.
+      config: guard('read', 'account'),
+      schema: {
+        tags,
+        summary: 'Fill in an email or Slack template for one account, without sending it',
+        description:
+          'Variables: {{account.name|segment|stage}}, {{owner.name|email}}, {{manager.name|email}}, {{contact.name|first_name|email}}. ' +
+          'missing lists variables with no value for this account; unknown lists names templates cannot use.',
+        body: z
+          .object({
+            accountId: z.string().min(1).max(64),
+            subject: z.string().max(200).optional(),
+            body: z.string().min(1).max(20_000),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            subject: z.string().nullable(),
+            body: z.string(),
+            missing: z.array(z.string()),
+            unknown: z.array(z.string()),
+          }),
+          400: ErrorOut,
+        },
+      },
+    },
+    async (req) => previewTemplate(ctxOf(req), req.body),
   );
   app.get(
     '/api/v1/outbound/endpoints',

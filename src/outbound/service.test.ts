@@ -10,6 +10,7 @@ import {
   enqueueEmail,
   enqueueToEndpoint,
   listOutbox,
+  previewTemplate,
   retryMessage,
 } from './service.js';
 import { mailSettings, realTransports } from './transports.js';
@@ -91,6 +92,51 @@ for (const dialect of testDialects()) {
       } finally {
         await smtp.stop();
       }
+    });
+
+    it('previews a template for an account, naming blank and unknown variables', async () => {
+      const ctx = testCtx(db, '2026-04-10T09:00:00.000Z');
+      const acct = await createAccount(ctx, { name: 'Acme', segment: 'enterprise' });
+      await db.db
+        .insertInto('contacts')
+        .values({
+          id: 'con_1',
+          account_id: acct.id,
+          external_id: null,
+          name: 'Dana Reyes',
+          email: 'dana@acme.test',
+          title: null,
+          phone: null,
+          is_champion: 1,
+          is_economic_buyer: 0,
+          is_executive_sponsor: 0,
+          is_technical_lead: 0,
+          is_power_user: 0,
+          is_detractor: 0,
+          last_seen_at: null,
+          latest_nps: null,
+          left_on: null,
+          left_reason: null,
+          archived_at: null,
+          created_at: '2026-04-10T09:00:00.000Z',
+          updated_at: '2026-04-10T09:00:00.000Z',
+        })
+        .execute();
+      expect(
+        await previewTemplate(ctx, {
+          accountId: acct.id,
+          subject: '{{account.name}} ({{account.segment}})',
+          body: 'Hi {{contact.first_name}}, {{owner.name}} here. {{account.mood}}',
+        }),
+      ).toEqual({
+        subject: 'Acme (enterprise)',
+        body: 'Hi Dana,  here. ',
+        missing: ['owner.name'],
+        unknown: ['account.mood'],
+      });
+      await expect(previewTemplate(ctx, { accountId: 'acc_x', body: 'b' })).rejects.toMatchObject({
+        code: 'validation',
+      });
     });
 
     it('signs webhooks the receiver can verify, posts Slack text, and retries a failing endpoint with backoff', async () => {

@@ -5,7 +5,8 @@ import { AppError, invalid, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Executor } from '../db/database.js';
 import { backoffMs, type Backoff } from '../jobs/model.js';
-import { messageIdOf, signature, type Channel } from './model.js';
+import { messageIdOf, render, signature, variablesOf, type Channel } from './model.js';
+import { accountValues } from './values.js';
 import * as store from './store.js';
 import { PermanentError, type MailSettings, type Transports } from './transports.js';
 
@@ -313,4 +314,40 @@ export async function removeEndpoint(ctx: Ctx, id: string): Promise<void> {
     await store.archiveEndpoint(trx, id, ctx.now().toISOString());
     await recordAudit(ctx, trx, { entity: 'outbound_endpoint', entityId: id, action: 'archive' });
   });
+}
+
+/**
+ * A template filled in for one account, before anything is sent: the subject and body as the
+ * recipient would read them, and the variables that had no value (shown blank).
+ */
+export async function previewTemplate(
+  ctx: Ctx,
+  input: { accountId: string; subject?: string; body: string },
+): Promise<{ subject: string | null; body: string; missing: string[]; unknown: string[] }> {
+  ctx.can('read', 'account');
+  const account = await ctx.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('id', '=', input.accountId)
+    .executeTakeFirst();
+  if (!account) throw invalid('accountId', `no account ${input.accountId}`);
+  const values = await accountValues(ctx.db, input.accountId);
+  const subject = input.subject === undefined ? null : render(input.subject, values);
+  const body = render(input.body, values);
+  const used = [...variablesOf(input.subject ?? ''), ...variablesOf(input.body)];
+  const unknown = [
+    ...new Set(
+      used.filter(
+        (v) => !(v.split('.')[0]! in values) || !(v.split('.')[1]! in values[v.split('.')[0]!]!),
+      ),
+    ),
+  ];
+  return {
+    subject: subject?.text ?? null,
+    body: body.text,
+    missing: [...new Set([...(subject?.missing ?? []), ...body.missing])].filter(
+      (v) => !unknown.includes(v),
+    ),
+    unknown,
+  };
 }

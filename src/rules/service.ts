@@ -5,7 +5,8 @@ import { actorLabel, type Ctx } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Executor } from '../db/database.js';
-import { render } from '../outbound/model.js';
+import { render, type TemplateValues } from '../outbound/model.js';
+import { accountValues } from '../outbound/values.js';
 import { enqueueEmail, enqueueToEndpoint } from '../outbound/service.js';
 import { startPlaybookIn } from '../playbooks/service.js';
 import { createTasks } from '../tasks/service.js';
@@ -370,8 +371,11 @@ async function act(
       return `created task ${id}`;
     }
     case 'send_email': {
-      const v = await templateValues(trx, accountId, o.def.name);
-      const to = a.to === 'owner' ? v.owner.email : a.to === 'manager' ? v.manager.email : a.to;
+      const v: TemplateValues = {
+        ...(await accountValues(trx, accountId)),
+        rule: { name: o.def.name },
+      };
+      const to = a.to === 'owner' ? v.owner?.email : a.to === 'manager' ? v.manager?.email : a.to;
       if (!to) return `no email: the account has no ${a.to}`;
       const id = await enqueueEmail(ctx, trx, {
         to: String(to),
@@ -385,7 +389,10 @@ async function act(
     }
     case 'notify_slack':
     case 'call_webhook': {
-      const v = await templateValues(trx, accountId, o.def.name);
+      const v: TemplateValues = {
+        ...(await accountValues(trx, accountId)),
+        rule: { name: o.def.name },
+      };
       const id = await enqueueToEndpoint(ctx, trx, {
         endpointId: a.endpoint,
         ...(a.type === 'notify_slack' ? { text: render(a.text, v).text } : {}),
@@ -394,7 +401,7 @@ async function act(
           data: {
             rule: o.rule.key,
             accountId,
-            account: v.account.name,
+            account: v.account?.name ?? null,
             cause: o.cause.key,
             reason: o.cause.reason,
           },
@@ -415,31 +422,6 @@ async function act(
       return `set stage to ${a.stage}`;
     }
   }
-}
-
-/** Values email and Slack templates may use. */
-async function templateValues(db: Executor, accountId: string, ruleName: string) {
-  const r = await db
-    .selectFrom('accounts as a')
-    .leftJoin('users as o', 'o.id', 'a.owner_id')
-    .leftJoin('users as m', 'm.id', 'o.manager_id')
-    .select([
-      'a.name',
-      'a.segment',
-      'a.stage',
-      'o.name as owner_name',
-      'o.email as owner_email',
-      'm.name as manager_name',
-      'm.email as manager_email',
-    ])
-    .where('a.id', '=', accountId)
-    .executeTakeFirstOrThrow();
-  return {
-    account: { name: r.name, segment: r.segment, stage: r.stage },
-    owner: { name: r.owner_name, email: r.owner_email },
-    manager: { name: r.manager_name, email: r.manager_email },
-    rule: { name: ruleName },
-  };
 }
 
 export async function listFirings(

@@ -45,7 +45,11 @@ for (const dialect of testDialects())
       }
       // Writes never hide behind a read permission. The exceptions write nothing: they POST
       // only because what they read is too big for a query string.
-      const READS_BY_POST = ['POST /api/v1/health/models/preview', 'POST /api/v1/rules/preview'];
+      const READS_BY_POST = [
+        'POST /api/v1/health/models/preview',
+        'POST /api/v1/rules/preview',
+        'POST /api/v1/outbound/preview',
+      ];
       const writesGuardedByRead = app.routeTable.filter(
         (r) =>
           ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) &&

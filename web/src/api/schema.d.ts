@@ -1583,6 +1583,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/outbound/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fill in an email or Slack template for one account, without sending it
+         * @description Variables: {{account.name|segment|stage}}, {{owner.name|email}}, {{manager.name|email}}, {{contact.name|first_name|email}}. missing lists variables with no value for this account; unknown lists names templates cannot use.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        subject?: string;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subject: string | null;
+                            body: string;
+                            missing: string[];
+                            unknown: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outbound/endpoints": {
         parameters: {
             query?: never;
