@@ -149,4 +149,20 @@ describe('playbooks, rules, team, outbox and jobs in the web app', () => {
     expect(await row.textContent()).toContain('On');
     await checkPage(page, 'rules');
   });
+
+  it('an admin reads the team: a row per person and the chart of ARR at risk', async () => {
+    const page = admin;
+    await nav(page, 'Team', /\/team/);
+    await page.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
+    await page.getByTestId('team-row').first().waitFor();
+    expect(await page.getByTestId('team-row').count()).toBeGreaterThan(1);
+    expect(await page.getByTestId('team-summary').textContent()).toMatch(/^300 accounts, \$/);
+    await page.getByTestId('risk-chart').waitFor();
+    // The play started above counts on its owner's row.
+    const plays = (
+      await page.getByTestId('team-row').locator('td:last-child').allTextContents()
+    ).map(Number);
+    expect(plays.reduce((a, b) => a + b, 0)).toBe(1);
+    await checkPage(page, 'team');
+  });
 });
