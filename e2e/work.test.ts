@@ -165,4 +165,87 @@ describe('playbooks, rules, team, outbox and jobs in the web app', () => {
     expect(plays.reduce((a, b) => a + b, 0)).toBe(1);
     await checkPage(page, 'team');
   });
+
+  it('an admin reads the outbox and adds a webhook endpoint, its secret shown once', async () => {
+    const page = admin;
+    await nav(page, 'Outbox', /\/admin\/outbox/);
+    await page.getByRole('heading', { level: 1, name: 'Outbox' }).waitFor();
+    await page.getByRole('tab', { name: 'Delivery log' }).waitFor();
+    await page.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Failed' }).filter({ visible: true }).click();
+    await page.waitForURL(/status=failed/);
+    await page
+      .getByText(/Nothing matches|Failed/)
+      .first()
+      .waitFor();
+    await checkPage(page, 'outbox');
+
+    await page.getByRole('tab', { name: 'Endpoints' }).click();
+    await page.waitForURL(/tab=endpoints/);
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const form = page.getByRole('form', { name: 'Add an endpoint' });
+    await form.getByLabel('Name').fill('Renewals receiver');
+    await form.getByLabel('URL').fill('https://hooks.example.com/tenure');
+    await form.getByRole('button', { name: 'Add endpoint' }).click();
+    const secret = page.getByTestId('endpoint-secret');
+    await secret.waitFor();
+    expect((await secret.textContent())!.length).toBeGreaterThan(20);
+    expect(await axeProblems(page), 'secret dialog').toEqual([]);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await secret.waitFor({ state: 'detached' });
+    const row = page.getByTestId('endpoint').filter({ hasText: 'Renewals receiver' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Webhook, signed');
+    // Shown once: a reload lists the endpoint without its secret.
+    await page.reload();
+    await row.waitFor();
+    expect(await page.getByTestId('endpoint-secret').count()).toBe(0);
+    await checkPage(page, 'endpoints');
+  });
+
+  it('an admin reads the jobs schedule and runs one now', async () => {
+    const page = admin;
+    await nav(page, 'Jobs', /\/admin\/jobs/);
+    await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+    const daily = page.getByTestId('scheduled-job').filter({ hasText: 'health.daily' });
+    await daily.waitFor();
+    expect(await page.getByTestId('scheduled-job').count()).toBeGreaterThan(4);
+    await page.getByRole('button', { name: 'Run rules.evaluate now' }).click();
+    await page.getByText('Queued rules.evaluate to run now.').waitFor();
+    await page.getByTestId('job').filter({ hasText: 'rules.evaluate' }).first().waitFor();
+    await checkPage(page, 'jobs');
+  });
+
+  it('a manager finds no rule editor and no admin pages', async () => {
+    const page = await signIn(browser, server, MANAGER, DEMO_PASSWORD);
+    const main = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Outbox', 'Jobs', 'Users'])
+      expect(await main.getByRole('link', { name }).count(), name).toBe(0);
+    await nav(page, 'Rules', /\/rules$/);
+    await page.getByTestId('rule').first().waitFor();
+    expect(await page.getByRole('link', { name: 'New rule' }).count()).toBe(0);
+    await page.getByRole('link', { name: RULE.name }).click();
+    await page.getByTestId('rule-definition').waitFor();
+    for (const name of ['Edit', 'Switch off', 'Switch on'])
+      expect(await page.getByRole('button', { name }).count(), name).toBe(0);
+    await page.goto(`${server.url}/rules?new=1`);
+    await page.getByText('Only admins add rules.').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Rule (JSON)' }).count()).toBe(0);
+
+    // Playbooks: a manager starts plays but edits none.
+    await nav(page, 'Playbooks', /\/playbooks$/);
+    expect(await page.getByRole('link', { name: 'New playbook' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Onboarding' }).click();
+    await page.getByRole('button', { name: 'Start on an account' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+
+    for (const path of ['/admin/outbox', '/admin/jobs']) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByTestId('only-admins').waitFor();
+    }
+    await nav(page, 'Team', /\/team/);
+    await page.getByTestId('team-row').first().waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await page.context().close();
+  });
 });
