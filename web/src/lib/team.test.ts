@@ -32,3 +32,11 @@ describe('the team view', () => {
     });
   });
 });
+
+describe('counts in words', () => {
+  it('says one and many', async () => {
+    const { count } = await import('./team');
+    expect(count(1, 'account')).toBe('1 account');
+    expect(count(0, 'play')).toBe('0 plays');
+  });
+});

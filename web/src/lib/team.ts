@@ -31,3 +31,6 @@ export function totals(rows: readonly TeamRow[]) {
     tasksOverdue: sum((r) => r.tasksOverdue),
   };
 }
+
+/** "1 account", "3 accounts". */
+export const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

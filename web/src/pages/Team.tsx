@@ -17,7 +17,15 @@ import { oneOf, PageHead, TableFrame, useUrlState } from '../components/admin/La
 import { Empty, ErrorState, Loading } from '../components/States';
 import { money } from '../lib/format';
 import { useUser } from '../lib/session';
-import { personName, riskChart, riskShare, TEAM_CURRENCY, totals, type TeamRow } from '../lib/team';
+import {
+  count,
+  personName,
+  riskChart,
+  riskShare,
+  TEAM_CURRENCY,
+  totals,
+  type TeamRow,
+} from '../lib/team';
 
 const SCOPES = ['mine', 'team', 'all'] as const;
 const $ = (minor: number) => money(minor, TEAM_CURRENCY);
@@ -29,18 +37,18 @@ function Cards({ rows }: { rows: TeamRow[] }) {
         <Paper key={r.user?.id ?? 'none'} withBorder radius="md" p="sm" data-testid="team-row">
           <Text fw={600}>{personName(r)}</Text>
           <SimpleGrid cols={2} spacing={4} mt={4}>
-            <Text size="sm">{r.accounts} accounts</Text>
+            <Text size="sm">{count(r.accounts, 'account')}</Text>
             <Text size="sm">{$(r.arrMinor)} ARR</Text>
             <Text size="sm" c={r.atRiskArrMinor > 0 ? 'red' : undefined}>
               {$(r.atRiskArrMinor)} at risk
             </Text>
-            <Text size="sm">{r.atRiskAccounts} accounts at risk</Text>
-            <Text size="sm">{r.tasksOpen} tasks open</Text>
+            <Text size="sm">{count(r.atRiskAccounts, 'account')} at risk</Text>
+            <Text size="sm">{count(r.tasksOpen, 'task')} open</Text>
             <Text size="sm" c={r.tasksOverdue > 0 ? 'red' : undefined}>
               {r.tasksOverdue} overdue
             </Text>
             <Text size="sm">{r.tasksDone30d} done in 30 days</Text>
-            <Text size="sm">{r.playsRunning} plays running</Text>
+            <Text size="sm">{count(r.playsRunning, 'play')} running</Text>
           </SimpleGrid>
         </Paper>
       ))}
@@ -84,7 +92,7 @@ function TeamTable({ rows }: { rows: TeamRow[] }) {
                   {$(r.atRiskArrMinor)}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {r.atRiskAccounts} accounts · {riskShare(r)}%
+                  {count(r.atRiskAccounts, 'account')} · {riskShare(r)}%
                 </Text>
               </Table.Td>
               <Table.Td ta="right">{r.tasksOpen}</Table.Td>
@@ -150,8 +158,9 @@ export default function Team() {
       {rows.length > 0 && (
         <>
           <Text size="sm" data-testid="team-summary">
-            {sum.accounts} accounts, {$(sum.arrMinor)} ARR, of which {$(sum.atRiskArrMinor)} is at
-            risk ({sum.atRiskAccounts} accounts); {sum.tasksOverdue} tasks overdue.
+            {count(sum.accounts, 'account')}, {$(sum.arrMinor)} ARR, of which{' '}
+            {$(sum.atRiskArrMinor)} is at risk ({count(sum.atRiskAccounts, 'account')});{' '}
+            {count(sum.tasksOverdue, 'task')} overdue.
           </Text>
           {phone ? <Cards rows={rows} /> : <TeamTable rows={rows} />}
           <Text size="xs" c="dimmed">
