@@ -105,6 +105,38 @@ describe('playbooks, rules, team, outbox and jobs in the web app', () => {
     await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('an admin adds a playbook with the form; problems show at their steps', async () => {
+    const page = admin;
+    await nav(page, 'Playbooks', /\/playbooks$/);
+    await page.getByRole('link', { name: 'New playbook' }).click();
+    await page.waitForURL(/\/playbooks\?new=1/);
+    const form = page.getByRole('form', { name: 'New playbook' });
+    await form.getByLabel('Name').fill('QBR preparation');
+    expect(await form.getByLabel('Key').inputValue()).toBe('qbr-preparation');
+    await form.getByLabel('Step 1 title').fill('Pull the usage numbers');
+    await form.getByRole('button', { name: 'Add a step' }).click();
+    await form.getByLabel('Step 2 due after (days)').fill('-3');
+    await form.getByRole('button', { name: 'Save playbook' }).click();
+    // Both problems of step 2, at their fields and by their paths.
+    const issues = form.getByTestId('playbook-issues');
+    await issues.waitFor();
+    expect(await issues.textContent()).toMatch(/steps\.1\.title/);
+    expect(await issues.textContent()).toMatch(/steps\.1\.dueAfterDays/);
+    await checkPage(page, 'playbook-editor');
+
+    await form.getByLabel('Step 2 title').fill('Send the agenda');
+    await form.getByLabel('Step 2 due after (days)').fill('3');
+    await form.getByRole('button', { name: 'Move step 2 up' }).click();
+    expect(await form.getByLabel('Step 1 title').inputValue()).toBe('Send the agenda');
+    await form.getByRole('button', { name: 'Save playbook' }).click();
+    await page.waitForURL(/\/playbooks\/qbr-preparation/);
+    await page.getByRole('heading', { level: 1, name: 'QBR preparation' }).waitFor();
+    expect(await page.getByTestId('step').allTextContents()).toEqual([
+      expect.stringContaining('Send the agenda'),
+      expect.stringContaining('Pull the usage numbers'),
+    ]);
+  });
+
   it('an admin writes a rule, previews it, saves it and switches it on', async () => {
     const page = admin;
     await nav(page, 'Rules', /\/rules$/);

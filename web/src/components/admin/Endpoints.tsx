@@ -20,6 +20,7 @@ import { api, ApiError, messageOf, unwrap, type Schemas } from '../../api/client
 import { relative } from '../../lib/format';
 import { issuePath } from '../../lib/playbooks';
 import { FormError } from '../FormError';
+import { aaErrors } from '../health/styles';
 import { Empty, ErrorState, Loading } from '../States';
 import { Confirm } from './Confirm';
 import { CellBadge, TableFrame } from './Layout';
@@ -125,7 +126,7 @@ function AddEndpoint({ opened, onClose }: { opened: boolean; onClose: () => void
   return (
     <>
       <Modal opened={opened} onClose={onClose} title="Add an endpoint">
-        <form onSubmit={submit} aria-label="Add an endpoint">
+        <form onSubmit={submit} aria-label="Add an endpoint" style={aaErrors}>
           <Stack gap="sm">
             <Select
               label="Kind"

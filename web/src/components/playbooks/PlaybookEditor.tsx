@@ -32,6 +32,7 @@ import {
   type StepDraft,
 } from '../../lib/playbooks';
 import { PRIORITIES } from '../../lib/tasks';
+import { aaErrors } from '../health/styles';
 
 const ASSIGN = [
   { value: 'owner', label: 'The account owner' },
@@ -211,7 +212,11 @@ export function PlaybookEditor({
   };
 
   return (
-    <form onSubmit={submit} aria-label={playbook ? `Edit ${playbook.name}` : 'New playbook'}>
+    <form
+      onSubmit={submit}
+      aria-label={playbook ? `Edit ${playbook.name}` : 'New playbook'}
+      style={aaErrors}
+    >
       <Stack gap="md">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <TextInput

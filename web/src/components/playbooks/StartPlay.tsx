@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api, messageOf, unwrap } from '../../api/client';
 import { stepsText, type Playbook } from '../../lib/playbooks';
 import { FormError } from '../FormError';
+import { aaErrors } from '../health/styles';
 import { AccountPicker, type AccountRef } from '../tasks/AccountPicker';
 
 /** Start a playbook on an account: one task per step, for the account's owner. */
@@ -57,7 +58,7 @@ export function StartPlay({
   };
   return (
     <Modal opened={opened} onClose={onClose} title={`Start ${playbook.name}`}>
-      <form onSubmit={submit} aria-label={`Start ${playbook.name} on an account`}>
+      <form onSubmit={submit} aria-label={`Start ${playbook.name} on an account`} style={aaErrors}>
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
             {stepsText(playbook)}. Each step becomes a task for the account’s owner

@@ -17,6 +17,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, messageOf, unwrap } from '../../api/client';
 import { issuePath } from '../../lib/playbooks';
+import { aaErrors } from '../health/styles';
 import { describeRule, parseRule, toJson, type Rule, type RuleDefinition } from '../../lib/rules';
 
 type Issue = { path: string; message: string };
@@ -110,7 +111,7 @@ export function RuleEditor({
   };
 
   return (
-    <form onSubmit={submit} aria-label={rule ? `Edit ${rule.name}` : 'New rule'}>
+    <form onSubmit={submit} aria-label={rule ? `Edit ${rule.name}` : 'New rule'} style={aaErrors}>
       <Stack gap="sm">
         <Textarea
           label="Rule (JSON)"
