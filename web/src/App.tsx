@@ -24,6 +24,11 @@ import { viewFromParams } from './lib/portfolio';
 const Account = lazy(() => import('./pages/Account'));
 const Alerts = lazy(() => import('./pages/Alerts'));
 const Tasks = lazy(() => import('./pages/Tasks'));
+const Playbooks = lazy(() => import('./pages/Playbooks'));
+const Rules = lazy(() => import('./pages/Rules'));
+const Team = lazy(() => import('./pages/Team'));
+const Outbox = lazy(() => import('./pages/admin/Outbox'));
+const Jobs = lazy(() => import('./pages/admin/Jobs'));
 const Profile = lazy(() => import('./pages/Profile'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const Models = lazy(() => import('./pages/Models'));
@@ -119,6 +124,11 @@ const router = createBrowserRouter([
           { path: 'accounts/:id', element: <Page title="Account" lazy={<Account />} /> },
           { path: 'alerts', element: <Page title="Alerts" lazy={<Alerts />} /> },
           { path: 'tasks', element: <Page title="Tasks" lazy={<Tasks />} /> },
+          { path: 'playbooks', element: <Page title="Playbooks" lazy={<Playbooks />} /> },
+          { path: 'playbooks/:key', element: <Page title="Playbook" lazy={<Playbooks />} /> },
+          { path: 'rules', element: <Page title="Rules" lazy={<Rules />} /> },
+          { path: 'rules/:key', element: <Page title="Rule" lazy={<Rules />} /> },
+          { path: 'team', element: <Page title="Team" lazy={<Team />} /> },
           { path: 'profile', element: <Page title="Profile" lazy={<Profile />} /> },
           { path: 'models', element: <Page title="Health models" lazy={<Models />} /> },
           { path: 'models/:key', element: <Page title="Health model" lazy={<Models />} /> },
@@ -129,6 +139,8 @@ const router = createBrowserRouter([
           { path: 'data/catalog', element: <Page title="Event catalog" lazy={<Catalog />} /> },
           { path: 'admin/users', element: <Page title="Users" lazy={<Users />} /> },
           { path: 'admin/keys', element: <Page title="API keys" lazy={<Keys />} /> },
+          { path: 'admin/outbox', element: <Page title="Outbox" lazy={<Outbox />} /> },
+          { path: 'admin/jobs', element: <Page title="Jobs" lazy={<Jobs />} /> },
           { path: 'admin/audit', element: <Page title="Audit log" lazy={<Audit />} /> },
           { path: '*', element: <Page title="Not found" lazy={<NotFound />} /> },
         ],

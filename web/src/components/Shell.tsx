@@ -16,6 +16,11 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconActivity,
   IconAlertTriangle,
+  IconBolt,
+  IconBook,
+  IconClockPlay,
+  IconSend,
+  IconUsersGroup,
   IconBriefcase,
   IconChartLine,
   IconChecklist,
@@ -49,7 +54,15 @@ const NAV: { section: string | null; items: NavItem[] }[] = [
     items: [
       { to: '/portfolio', label: 'Portfolio', icon: IconBriefcase },
       { to: '/alerts', label: 'Alerts', icon: IconAlertTriangle },
+    ],
+  },
+  {
+    section: 'Work',
+    items: [
       { to: '/tasks', label: 'Tasks', icon: IconChecklist },
+      { to: '/playbooks', label: 'Playbooks', icon: IconBook },
+      { to: '/rules', label: 'Rules', icon: IconBolt },
+      { to: '/team', label: 'Team', icon: IconUsersGroup, roles: ['admin', 'manager', 'csm'] },
     ],
   },
   {
@@ -72,6 +85,8 @@ const NAV: { section: string | null; items: NavItem[] }[] = [
     items: [
       { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
       { to: '/admin/keys', label: 'API keys', icon: IconKey, roles: ['admin'] },
+      { to: '/admin/outbox', label: 'Outbox', icon: IconSend, roles: ['admin'] },
+      { to: '/admin/jobs', label: 'Jobs', icon: IconClockPlay, roles: ['admin'] },
       { to: '/admin/audit', label: 'Audit log', icon: IconHistory, roles: ['admin'] },
     ],
   },

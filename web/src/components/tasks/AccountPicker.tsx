@@ -17,10 +17,12 @@ export function AccountPicker({
   value,
   onChange,
   error,
+  description = 'Leave empty for a task that is not about one account',
 }: {
   value: AccountRef | null;
   onChange: (a: AccountRef | null) => void;
   error?: string;
+  description?: string;
 }) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 200);
@@ -51,7 +53,7 @@ export function AccountPicker({
       // The server has matched the words already (name, domain, CRM id), so show all it found.
       filter={({ options: o }) => o}
       nothingFoundMessage={found.isFetching ? 'Searching…' : 'No account matches'}
-      description="Leave empty for a task that is not about one account"
+      description={description}
       error={error}
     />
   );
