@@ -5,6 +5,7 @@ import { backfillOneDay, dailyRescore, rescoreDirty } from '../health/scoring/se
 import { deliverDue } from '../outbound/service.js';
 import { mailSettings, realTransports } from '../outbound/transports.js';
 import { evaluateRules } from '../rules/service.js';
+import { queueTaskReminders } from '../tasks/reminders.js';
 import { purgeRawEvents } from '../usage/retention.js';
 import type { JobDefinition } from './runner.js';
 import { pruneJobs } from './service.js';
@@ -39,6 +40,12 @@ export function builtinJobs(): JobDefinition[] {
         const r = await evaluateRules(ctx);
         return { rules: r.rules, fired: r.fired.length };
       },
+    },
+    {
+      kind: 'tasks.remind',
+      description: 'Email each person their open tasks due today or overdue, once a day',
+      schedule: { every: 'day', at: '07:00' },
+      run: async (ctx) => queueTaskReminders(ctx),
     },
     {
       kind: 'health.rescore-changed',

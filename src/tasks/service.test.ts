@@ -6,6 +6,8 @@ import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
 import { createUser } from '../identity/service.js';
 import { testCtx } from '../testing/ctx.js';
 import { addComment, createTask, createTasks, getTask, listTasks, updateTask } from './service.js';
+import { queueTaskReminders } from './reminders.js';
+import { listOutbox } from '../outbound/service.js';
 
 for (const dialect of testDialects()) {
   describe(`tasks on ${dialect}`, () => {
@@ -142,6 +144,22 @@ for (const dialect of testDialects()) {
         code: 'forbidden',
       });
       expect((await getTask(ctx, t.id)).status).toBe('open');
+    });
+
+    it('emails each person one morning reminder of what is due or overdue, once a day', async () => {
+      const { ctx, ana, ben, big, small } = await setup();
+      await createTask(ctx, { accountId: big.id, title: 'Call the sponsor', dueOn: '2026-04-08' });
+      await createTask(ctx, { accountId: small.id, title: 'Send the recap', dueOn: '2026-04-10' });
+      await createTask(ctx, { accountId: small.id, title: 'Later', dueOn: '2026-05-01' });
+      await createTask(ctx, { title: 'Ben’s', assigneeId: ben.id, dueOn: '2026-04-10' });
+      expect(await queueTaskReminders(ctx)).toEqual({ people: 2, tasks: 3 });
+      expect(await queueTaskReminders(ctx)).toEqual({ people: 0, tasks: 3 });
+      const mail = (await listOutbox(ctx, {})).find((m) => m.recipient === 'ana@example.com')!;
+      expect(mail.subject).toBe('2 tasks need you today (1 overdue)');
+      expect(mail.body).toContain(
+        '- Call the sponsor (Big Co): 2 days overdue\n- Send the recap (Small Co): due today',
+      );
+      expect(ana.email).toBe('ana@example.com');
     });
   });
 }
