@@ -70,6 +70,11 @@ export const TaskListOut = z
 export const TaskCreateBody = z
   .object({
     accountId: z.string().max(64).nullable().optional(),
+    alertId: z
+      .string()
+      .max(64)
+      .optional()
+      .describe("a task to act on a health alert: the alert's account, source alert"),
     title: Title,
     description: Description.nullable().optional(),
     assigneeId: z

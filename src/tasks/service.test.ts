@@ -128,6 +128,35 @@ for (const dialect of testDialects()) {
       expect(await db.db.selectFrom('tasks').select('id').execute()).toEqual(before);
     });
 
+    it('makes a task from an alert on its account, and refuses a mismatch', async () => {
+      const { ctx, big, small } = await setup();
+      await db.db
+        .insertInto('health_alerts')
+        .values({
+          id: 'alr_1',
+          account_id: big.id,
+          kind: 'usage_drop',
+          cause_key: 'k',
+          severity: 'high',
+          status: 'open',
+          title: 'Usage fell',
+          reason: 'r',
+          evidence: '{}',
+          day: '2026-04-10',
+          created_at: '2026-04-10T09:00:00.000Z',
+          updated_at: '2026-04-10T09:00:00.000Z',
+          snoozed_until: null,
+          resolved_at: null,
+          updated_by: null,
+        })
+        .execute();
+      const t = await createTask(ctx, { alertId: 'alr_1', title: 'Find out why usage fell' });
+      expect(t).toMatchObject({ account: { id: big.id }, source: 'alert', sourceRef: 'alr_1' });
+      await expect(
+        createTask(ctx, { alertId: 'alr_1', accountId: small.id, title: 'x' }),
+      ).rejects.toMatchObject({ code: 'validation' });
+    });
+
     it('lets a CSM write only their own tasks', async () => {
       const { ctx, ana, ben, big } = await setup();
       const t = await createTask(ctx, { accountId: big.id, title: 'Ana’s', assigneeId: ana.id });

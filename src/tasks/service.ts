@@ -228,8 +228,25 @@ export async function createTasks(
   return rows.map((r) => r.id);
 }
 
-export async function createTask(ctx: Ctx, input: TaskInput): Promise<TaskDetail> {
-  const [id] = await ctx.db.transaction().execute((trx) => createTasks(ctx, trx, [input]));
+export async function createTask(
+  ctx: Ctx,
+  input: TaskInput & { alertId?: string },
+): Promise<TaskDetail> {
+  const { alertId, ...rest } = input;
+  let task: TaskInput = rest;
+  if (alertId) {
+    // A task from an alert belongs to the alert's account and says where it came from.
+    const alert = await ctx.db
+      .selectFrom('health_alerts')
+      .select(['id', 'account_id'])
+      .where('id', '=', alertId)
+      .executeTakeFirst();
+    if (!alert) throw invalid('alertId', `no alert ${alertId}`);
+    if (rest.accountId && rest.accountId !== alert.account_id)
+      throw invalid('accountId', `alert ${alertId} is on another account`);
+    task = { ...rest, accountId: alert.account_id, source: 'alert', sourceRef: alertId };
+  }
+  const [id] = await ctx.db.transaction().execute((trx) => createTasks(ctx, trx, [task]));
   return getTask(ctx, id!);
 }
 

@@ -11327,6 +11327,8 @@ export interface components {
         };
         TaskCreate: {
             accountId?: string | null;
+            /** @description a task to act on a health alert: the alert's account, source alert */
+            alertId?: string;
             title: string;
             description?: string | null;
             /** @description default: the account's owner, else you */
@@ -11337,6 +11339,8 @@ export interface components {
         };
         TaskCreateInput: {
             accountId?: string | null;
+            /** @description a task to act on a health alert: the alert's account, source alert */
+            alertId?: string;
             title: string;
             description?: string | null;
             /** @description default: the account's owner, else you */
