@@ -92,6 +92,10 @@ export async function act(
         ? `queued ${a.type === 'notify_slack' ? 'Slack message' : 'webhook'} ${id}`
         : 'already queued';
     }
+    case 'set_field': {
+      await updateAccount({ ...ctx, db: trx }, accountId, { [a.field]: a.value });
+      return `set ${a.field} to ${a.value}`;
+    }
     case 'set_stage': {
       await updateAccount({ ...ctx, db: trx }, accountId, {
         stage: a.stage,

@@ -60,6 +60,19 @@ export const ConditionSchema = z
   });
 export type Condition = z.output<typeof ConditionSchema>;
 
+/** Account fields whose changes a rule can fire on, and the audit-log column of each. */
+export const CHANGE_FIELDS = ['segment', 'stage', 'industry', 'region', 'ownerId'] as const;
+export const CHANGE_COLUMN: Record<(typeof CHANGE_FIELDS)[number], string> = {
+  segment: 'segment',
+  stage: 'stage',
+  industry: 'industry',
+  region: 'region',
+  ownerId: 'owner_id',
+};
+
+/** Fields a rule may set. */
+export const SET_FIELDS = ['segment', 'industry', 'region'] as const;
+
 export const TriggerSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('alert'),
@@ -69,6 +82,12 @@ export const TriggerSchema = z.discriminatedUnion('type', [
     toTier: z.string().min(1).optional(),
   }),
   z.strictObject({ type: z.literal('stage_changed'), to: z.enum(STAGES) }),
+  z.strictObject({
+    type: z.literal('field_changed'),
+    field: z.enum(CHANGE_FIELDS),
+    /** Only changes to this value (text compares without case); any change when left out. */
+    to: z.string().min(1).max(200).optional(),
+  }),
   z.strictObject({ type: z.literal('event'), event: z.string().min(1).max(200) }),
   z.strictObject({
     type: z.literal('schedule'),
@@ -102,6 +121,7 @@ export const ActionSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('call_webhook'), endpoint: z.string().min(1) }),
   z.strictObject({ type: z.literal('set_stage'), stage: z.enum(STAGES) }),
+  z.strictObject({ type: z.literal('set_field'), field: z.enum(SET_FIELDS), value: Text(200) }),
 ]);
 export type Action = z.output<typeof ActionSchema>;
 

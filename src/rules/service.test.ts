@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAccount } from '../accounts/account/service.js';
+import { createAccount, getAccount, updateAccount } from '../accounts/account/service.js';
 import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
 import { createUser } from '../identity/service.js';
 import { createEndpoint, deliverDue, listOutbox } from '../outbound/service.js';
@@ -144,6 +144,41 @@ for (const dialect of testDialects()) {
         await smtp.stop();
         await receiver.stop();
       }
+    });
+
+    it('fires on a field change once, and sets a field', async () => {
+      const ctx = testCtx(db, '2026-04-10T09:00:00.000Z');
+      const acct = await createAccount(ctx, { name: 'Growing Co', segment: 'smb' });
+      await saveRule(ctx, {
+        key: 'now-enterprise',
+        name: 'Moved to enterprise',
+        when: { type: 'field_changed', field: 'segment', to: 'Enterprise' },
+        then: [
+          { type: 'set_field', field: 'region', value: 'EMEA' },
+          { type: 'create_task', title: 'Introduce the enterprise team', dueAfterDays: 3 },
+        ],
+      });
+      await updateAccount(ctx, acct.id, { segment: 'mid_market' });
+      ctx.setNow('2026-04-10T10:00:00.000Z');
+      await setRuleActive(ctx, 'now-enterprise', true);
+      ctx.setNow('2026-04-10T11:00:00.000Z');
+      await updateAccount(ctx, acct.id, { industry: 'Software' });
+      expect((await evaluateRules(ctx)).fired).toEqual([]);
+      await updateAccount(ctx, acct.id, { segment: 'enterprise' });
+      const fired = await evaluateRules(ctx);
+      expect(fired.fired).toHaveLength(1);
+      expect((await evaluateRules(ctx)).fired).toEqual([]);
+      expect((await getAccount(ctx, acct.id)).region).toBe('EMEA');
+      const [log] = await listFirings(ctx, { ruleKey: 'now-enterprise' });
+      expect(log!.reason).toBe('segment changed from mid_market to enterprise');
+      expect(log!.outcome).toEqual([
+        'set region to EMEA',
+        expect.stringMatching(/^created task tsk_/),
+      ]);
+      const tasks = await listTasks(ctx, { scope: 'all', accountId: acct.id }, null);
+      expect(tasks.items.map((t) => [t.title, t.dueOn, t.source])).toEqual([
+        ['Introduce the enterprise team', '2026-04-13', 'rule'],
+      ]);
     });
   });
 }

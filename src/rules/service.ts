@@ -197,7 +197,7 @@ export async function previewRule(
         .map((f) => [f.accountId, `in stage ${t.to}`]),
     );
   else {
-    const since = t.type === 'event' ? addDays(today, -7) : '0000';
+    const since = t.type === 'event' || t.type === 'field_changed' ? addDays(today, -7) : '0000';
     let causes = await store.causesSince(ctx.db, t, since);
     if (t.type === 'alert') {
       const open = new Set(

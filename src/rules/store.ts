@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { RuleFiringsTable, RulesTable, RuleVersionsTable } from '../db/schema.js';
 import { daysBetween } from '../tasks/model.js';
-import type { Cause, Facts, Trigger } from './model.js';
+import { CHANGE_COLUMN, type Cause, type Facts, type Trigger } from './model.js';
 
 export type RuleRow = Selectable<RulesTable>;
 export type RuleVersionRow = Selectable<RuleVersionsTable>;
@@ -106,6 +106,30 @@ export async function causesSince(db: Executor, t: Trigger, since: string): Prom
       reason: `stage changed from ${r.from_stage ?? 'none'} to ${r.to_stage}`,
     }));
   }
+  if (t.type === 'field_changed') {
+    // Account edits are in the audit log with each field's before and after.
+    const column = CHANGE_COLUMN[t.field];
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['id', 'entity_id', 'changes'])
+      .where('entity', '=', 'account')
+      .where('action', '=', 'update')
+      .where('at', '>=', since)
+      .execute();
+    return rows.flatMap((r) => {
+      const change = changeOf(r.changes, column);
+      if (!change) return [];
+      const [from, to] = change;
+      if (t.to !== undefined && String(to ?? '').toLowerCase() !== t.to.toLowerCase()) return [];
+      return [
+        {
+          accountId: r.entity_id,
+          key: `field:${r.id}`,
+          reason: `${t.field} changed from ${from ?? 'none'} to ${to ?? 'none'}`,
+        },
+      ];
+    });
+  }
   if (t.type === 'event') {
     const rows = await db
       .selectFrom('usage_daily_event')
@@ -120,6 +144,15 @@ export async function causesSince(db: Executor, t: Trigger, since: string): Prom
     }));
   }
   return [];
+}
+
+function changeOf(changes: string, column: string): [unknown, unknown] | null {
+  try {
+    const c = (JSON.parse(changes) as Record<string, unknown>)[column];
+    return Array.isArray(c) && c.length === 2 ? [c[0], c[1]] : null;
+  } catch {
+    return null;
+  }
 }
 
 function tierOf(evidence: string): string | null {
