@@ -1,8 +1,6 @@
 import {
-  Alert,
   Button,
   Code,
-  CopyButton,
   Group,
   Modal,
   Select,
@@ -13,7 +11,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconCheck, IconCopy, IconPlus } from '@tabler/icons-react';
+import { IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, messageOf, unwrap, type Schemas } from '../../api/client';
@@ -23,6 +21,7 @@ import { FormError } from '../FormError';
 import { aaErrors } from '../health/styles';
 import { Empty, ErrorState, Loading } from '../States';
 import { Confirm } from './Confirm';
+import { SecretOnceModal } from './SecretOnce';
 import { CellBadge, TableFrame } from './Layout';
 
 type Endpoint = Schemas['OutboundEndpoint'];
@@ -33,7 +32,6 @@ const KINDS: { value: Kind; label: string }[] = [
   { value: 'slack', label: 'Slack incoming webhook' },
 ];
 
-/** The signing secret, shown once: only in this modal's props, forgotten when it closes. */
 function SecretModal({
   secret,
   onDone,
@@ -42,48 +40,17 @@ function SecretModal({
   onDone: () => void;
 }) {
   return (
-    <Modal
-      opened={secret !== null}
-      onClose={onDone}
+    <SecretOnceModal
+      secret={secret}
       title="The webhook’s signing secret"
-      closeOnClickOutside={false}
-      size="lg"
-    >
-      {secret && (
-        <Stack gap="sm">
-          <Text size="sm">
-            “{secret.name}” is ready. Its requests carry an X-Tenure-Signature made with this
-            secret; give it to the receiver so it can check them.
-          </Text>
-          <Alert color="yellow" icon={<IconAlertTriangle size={18} />} title="Copy it now">
-            This is the only time the secret is shown. If it is lost, remove the endpoint and add it
-            again.
-          </Alert>
-          <Code
-            block
-            data-testid="endpoint-secret"
-            tabIndex={0}
-            style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
-          >
-            {secret.value}
-          </Code>
-          <Group justify="flex-end">
-            <CopyButton value={secret.value}>
-              {({ copied, copy }) => (
-                <Button
-                  variant="default"
-                  leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                  onClick={copy}
-                >
-                  {copied ? 'Copied' : 'Copy secret'}
-                </Button>
-              )}
-            </CopyButton>
-            <Button onClick={onDone}>Done</Button>
-          </Group>
-        </Stack>
-      )}
-    </Modal>
+      intro={(name) =>
+        `“${name}” is ready. Its requests carry an X-Tenure-Signature made with this secret; give it to the receiver so it can check them.`
+      }
+      warning="This is the only time the secret is shown. If it is lost, remove the endpoint and add it again."
+      copyLabel="Copy secret"
+      testId="endpoint-secret"
+      onDone={onDone}
+    />
   );
 }
 

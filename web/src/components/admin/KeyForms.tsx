@@ -1,20 +1,10 @@
-import {
-  Alert,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Modal,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import { Button, Code, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, messageOf, unwrap, type Schemas } from '../../api/client';
 import { FormError } from '../FormError';
+import { SecretOnceModal } from './SecretOnce';
 
 type ApiKey = Schemas['ApiKey'];
 type Scope = ApiKey['scope'];
@@ -37,10 +27,6 @@ const EXPIRIES = [
   { value: '365', label: 'In a year' },
 ];
 
-/**
- * The secret, shown once. It lives only in this modal's props while it is open: it is not
- * cached, stored or put in the URL, and closing the modal forgets it.
- */
 function SecretModal({
   secret,
   onDone,
@@ -49,47 +35,15 @@ function SecretModal({
   onDone: () => void;
 }) {
   return (
-    <Modal
-      opened={secret !== null}
-      onClose={onDone}
+    <SecretOnceModal
+      secret={secret}
       title="Your new API key"
-      closeOnClickOutside={false}
-      size="lg"
-    >
-      {secret && (
-        <Stack gap="sm">
-          <Text size="sm">
-            Key “{secret.name}” is ready. Copy it into the system that will use it.
-          </Text>
-          <Alert color="yellow" icon={<IconAlertTriangle size={18} />} title="Copy it now">
-            This is the only time the key is shown. Tenure keeps only a hash of it, so it cannot be
-            shown again; if it is lost, revoke it and make a new one.
-          </Alert>
-          <Code
-            block
-            data-testid="new-key-secret"
-            tabIndex={0}
-            style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
-          >
-            {secret.value}
-          </Code>
-          <Group justify="flex-end">
-            <CopyButton value={secret.value}>
-              {({ copied, copy }) => (
-                <Button
-                  variant="default"
-                  leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                  onClick={copy}
-                >
-                  {copied ? 'Copied' : 'Copy key'}
-                </Button>
-              )}
-            </CopyButton>
-            <Button onClick={onDone}>Done</Button>
-          </Group>
-        </Stack>
-      )}
-    </Modal>
+      intro={(name) => `Key “${name}” is ready. Copy it into the system that will use it.`}
+      warning="This is the only time the key is shown. Tenure keeps only a hash of it, so it cannot be shown again; if it is lost, revoke it and make a new one."
+      copyLabel="Copy key"
+      testId="new-key-secret"
+      onDone={onDone}
+    />
   );
 }
 
