@@ -29,8 +29,9 @@ export interface TaskFilter {
 /** At most this many tasks are ordered at once; a list asks for fewer. */
 export const LIST_CAP = 5000;
 
-export async function listTaskRows(db: Executor, f: TaskFilter): Promise<TaskListRow[]> {
-  let q = db
+/** Tasks with their account's name and MRR, the assignee's name and the latest health. */
+function taskRows(db: Executor) {
+  return db
     .selectFrom('tasks as t')
     .leftJoin('accounts as a', 'a.id', 't.account_id')
     .leftJoin('users as u', 'u.id', 't.assignee_id')
@@ -45,6 +46,26 @@ export async function listTaskRows(db: Executor, f: TaskFilter): Promise<TaskLis
         .limit(1)
         .as('composite_tenths'),
     );
+}
+
+/** Numbers as numbers on both databases (PostgreSQL may answer bigint columns as text). */
+function listRow(
+  r: TaskRow & {
+    account_name: string | null;
+    mrr_minor: number | string | null;
+    assignee_name: string | null;
+    composite_tenths: number | string | null;
+  },
+): TaskListRow {
+  return {
+    ...r,
+    mrr_minor: r.mrr_minor === null ? null : Number(r.mrr_minor),
+    composite_tenths: r.composite_tenths === null ? null : Number(r.composite_tenths),
+  };
+}
+
+export async function listTaskRows(db: Executor, f: TaskFilter): Promise<TaskListRow[]> {
+  let q = taskRows(db);
   if (f.owners.kind === 'owners') q = q.where('t.assignee_id', 'in', [...f.owners.ids]);
   const status = f.status ?? 'open';
   if (status === 'open') q = q.where('t.status', 'in', [...OPEN_STATUSES]);
@@ -53,38 +74,12 @@ export async function listTaskRows(db: Executor, f: TaskFilter): Promise<TaskLis
   if (f.dueBefore) q = q.where('t.due_on', '<', f.dueBefore);
   if (f.playbookRunId) q = q.where('t.playbook_run_id', '=', f.playbookRunId);
   const rows = await q.orderBy('t.created_at', 'desc').orderBy('t.id').limit(LIST_CAP).execute();
-  return rows.map((r) => ({
-    ...r,
-    mrr_minor: r.mrr_minor === null ? null : Number(r.mrr_minor),
-    composite_tenths: r.composite_tenths === null ? null : Number(r.composite_tenths),
-  }));
+  return rows.map(listRow);
 }
 
 export async function getTaskRow(db: Executor, id: string): Promise<TaskListRow | undefined> {
-  const rows = await db
-    .selectFrom('tasks as t')
-    .leftJoin('accounts as a', 'a.id', 't.account_id')
-    .leftJoin('users as u', 'u.id', 't.assignee_id')
-    .selectAll('t')
-    .select(['a.name as account_name', 'a.mrr_minor', 'u.name as assignee_name'])
-    .select((eb) =>
-      eb
-        .selectFrom('health_snapshots as s')
-        .select('s.composite_tenths')
-        .whereRef('s.account_id', '=', 't.account_id')
-        .orderBy('s.day', 'desc')
-        .limit(1)
-        .as('composite_tenths'),
-    )
-    .where('t.id', '=', id)
-    .execute();
-  const r = rows[0];
-  if (!r) return undefined;
-  return {
-    ...r,
-    mrr_minor: r.mrr_minor === null ? null : Number(r.mrr_minor),
-    composite_tenths: r.composite_tenths === null ? null : Number(r.composite_tenths),
-  };
+  const r = await taskRows(db).where('t.id', '=', id).executeTakeFirst();
+  return r ? listRow(r) : undefined;
 }
 
 export async function insertTasks(db: Executor, rows: readonly TaskRow[]): Promise<void> {
