@@ -54,4 +54,8 @@ export type IdPrefix =
   | 'run'
   | 'out'
   | 'end'
-  | 'fir';
+  | 'fir'
+  | 'rno'
+  | 'quo'
+  | 'qev'
+  | 'opp';

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { HealthTables } from './schema-health.js';
+import type { RenewalTables } from './schema-renewals.js';
 import type { WorkTables } from './schema-work.js';
 
 /** Row types as stored. Booleans are 0/1 integers, JSON is text, money is integer minor units. */
@@ -329,7 +330,7 @@ export interface SurveyResponsesTable {
 }
 
 /** Every table: the core ones here, health's and the work process's in their own files. */
-export interface Database extends HealthTables, WorkTables {
+export interface Database extends HealthTables, WorkTables, RenewalTables {
   users: UsersTable;
   accounts: AccountsTable;
   account_stage_history: StageHistoryTable;

@@ -4,6 +4,8 @@ import { evaluateAlerts } from '../health/alerts/evaluate.js';
 import { backfillOneDay, dailyRescore, rescoreDirty } from '../health/scoring/service.js';
 import { deliverDue } from '../outbound/service.js';
 import { mailSettings, realTransports } from '../outbound/transports.js';
+import { runRenewalReminders } from '../renewals/reminders.js';
+import { refreshSignals } from '../renewals/signals.js';
 import { evaluateRules } from '../rules/service.js';
 import { queueTaskReminders } from '../tasks/reminders.js';
 import { purgeRawEvents } from '../usage/retention.js';
@@ -40,6 +42,21 @@ export function builtinJobs(): JobDefinition[] {
         const r = await evaluateRules(ctx);
         return { rules: r.rules, fired: r.fired.length };
       },
+    },
+    {
+      kind: 'renewals.refresh',
+      description:
+        'Work out every account’s renewal bucket and expansion signals (health, alerts, usage, contacts, tickets)',
+      schedule: { every: 'minutes', minutes: 5 },
+      maxAttempts: 1,
+      run: async (ctx) => refreshSignals(ctx),
+    },
+    {
+      kind: 'renewals.remind',
+      description:
+        'Remind owners of renewals reaching each window (timeline, email, Slack), once per subscription, window and renewal date',
+      schedule: { every: 'minutes', minutes: 60 },
+      run: async (ctx) => runRenewalReminders(ctx),
     },
     {
       kind: 'tasks.remind',

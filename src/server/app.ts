@@ -44,6 +44,7 @@ import { playbookRoutes } from '../playbooks/routes.js';
 import { outboundRoutes } from '../outbound/routes.js';
 import { ruleRoutes } from '../rules/routes.js';
 import { teamRoutes } from '../team/routes.js';
+import { renewalRoutes } from '../renewals/routes.js';
 import compress from '@fastify/compress';
 import { importRoutes } from '../accounts/importer/routes.js';
 import { exportRoutes } from '../accounts/export/routes.js';
@@ -166,6 +167,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(outboundRoutes);
   await app.register(ruleRoutes);
   await app.register(teamRoutes);
+  await app.register(renewalRoutes);
   await app.register(contactRoutes);
   await app.register(subscriptionRoutes);
   await app.register(timelineRoutes);

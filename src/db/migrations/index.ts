@@ -11,6 +11,7 @@ import * as tasks from './2026-12-06T04-tasks.js';
 import * as playbooks from './2026-12-06T05-playbooks.js';
 import * as outbound from './2026-12-06T06-outbound.js';
 import * as rules from './2026-12-06T07-rules.js';
+import * as renewals from './2026-12-06T08-renewals.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T05-playbooks': playbooks,
   '2026-12-06T06-outbound': outbound,
   '2026-12-06T07-rules': rules,
+  '2026-12-06T08-renewals': renewals,
 };
