@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorOut, IdParams } from '../core/schemas.js';
@@ -28,6 +29,14 @@ import {
 import { refreshSignals } from './signals.js';
 
 const tags = ['renewals'];
+
+/** Binary bodies bypass the JSON serializer; the route's schema documents them. */
+function sendPdf(reply: FastifyReply, fileName: string, pdf: Buffer) {
+  return reply
+    .type('application/pdf')
+    .header('content-disposition', `attachment; filename="${fileName}"`)
+    .send(pdf);
+}
 const errors = { 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut };
 
 export const renewalRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -288,10 +297,7 @@ const quoteRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const doc = await quoteDocument(ctxOf(req), req.params.id);
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${quoteFileName(doc)}"`)
-        .send(await renderQuotePdf(doc));
+      return sendPdf(reply, quoteFileName(doc), await renderQuotePdf(doc));
     },
   );
 };
