@@ -49,6 +49,7 @@ for (const dialect of testDialects())
         'POST /api/v1/health/models/preview',
         'POST /api/v1/rules/preview',
         'POST /api/v1/outbound/preview',
+        'POST /api/v1/quotes/preview',
       ];
       const writesGuardedByRead = app.routeTable.filter(
         (r) =>

@@ -2344,6 +2344,1628 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/renewals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The renewal pipeline: live subscriptions by renewal date, with window and bucket
+         * @description Overdue renewals and the next 120 days by default; `window` picks one window.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description one window; default: overdue and the next `days` */
+                    window?: "30" | "60" | "90" | "120" | "overdue";
+                    /** @description horizon in days (default 120) */
+                    days?: number;
+                    bucket?: "on_track" | "at_risk" | "expanding" | "churning";
+                    ownerId?: string;
+                    accountId?: string;
+                    currency?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date
+                             * @example 2026-11-23
+                             */
+                            asOf: string;
+                            items: components["schemas"]["RenewalPipelineItem"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/renewals/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Renewals and ARR per window, bucket and currency (the board’s headings) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description one window; default: overdue and the next `days` */
+                    window?: "30" | "60" | "90" | "120" | "overdue";
+                    /** @description horizon in days (default 120) */
+                    days?: number;
+                    ownerId?: string;
+                    accountId?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date
+                             * @example 2026-11-23
+                             */
+                            asOf: string;
+                            cells: {
+                                /** @enum {string} */
+                                window: "30" | "60" | "90" | "120" | "overdue";
+                                /** @enum {string} */
+                                bucket: "on_track" | "at_risk" | "expanding" | "churning";
+                                currency: string;
+                                count: number;
+                                arrMinor: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/renewals/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipeline as CSV (same filters) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description one window; default: overdue and the next `days` */
+                    window?: "30" | "60" | "90" | "120" | "overdue";
+                    /** @description horizon in days (default 120) */
+                    days?: number;
+                    bucket?: "on_track" | "at_risk" | "expanding" | "churning";
+                    ownerId?: string;
+                    accountId?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["CsvFile"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/renewals/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forecast for a quarter: ARR up, expected (ARR × bucket probability), at risk, best and worst case */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description e.g. 2027Q1; default this quarter */
+                    quarter?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalForecast"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/renewals/{subscriptionId}/override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Override a renewal’s bucket with a reason (kept on the timeline); bucket null clears it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null returns the renewal to its automatic bucket */
+                        bucket: ("on_track" | "at_risk" | "expanding" | "churning") | null;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscriptionId: string;
+                            /**
+                             * Format: date
+                             * @example 2026-11-23
+                             */
+                            renewalDate: string;
+                            /** @enum {string} */
+                            bucket: "on_track" | "at_risk" | "expanding" | "churning";
+                            /** @enum {string} */
+                            automatic: "on_track" | "at_risk" | "expanding" | "churning";
+                            reason: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/renewals/{subscriptionId}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record how a renewal ended: renewed (at what ARR), downgraded, or churned (with a reason) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    subscriptionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "renewed" | "downgraded" | "churned";
+                        /** @description ARR it renewed at; default today’s (renewed) */
+                        arrMinor?: number;
+                        termMonths?: number;
+                        /** @enum {string} */
+                        churnReason?: "product" | "value" | "relationship" | "financial" | "competition" | "strategic" | "other";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalOutcome"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/renewals/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recorded renewal outcomes, latest renewal date first */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    accountId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RenewalOutcome"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/renewals/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Work out buckets and expansion signals now (a job does it every 5 minutes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accounts: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/renewals/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Renewal settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalSettings"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change renewal settings: probabilities, bucket rules, reminder windows, quotes, expansion events */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RenewalSettingsUpdateInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalSettings"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/quotes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price a renewal quote without saving it
+         * @description Limits: upliftBp 0–10000, discountBp 0–10000, seats 1–1000000, termMonths 1–120, unitMinor 0–1000000000
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subscriptionId: string;
+                        /** @description price rise in basis points: 500 = 5% */
+                        upliftBp?: number;
+                        seats?: number;
+                        termMonths?: number;
+                        /** @description discount on the subtotal in basis points */
+                        discountBp?: number;
+                        /** @description price per seat per month before uplift */
+                        unitMinor?: number;
+                        /**
+                         * @description must be the subscription’s
+                         * @example USD
+                         */
+                        currency?: string;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            input: {
+                                unitMinor: number;
+                                seats: number;
+                                termMonths: number;
+                                upliftBp: number;
+                                discountBp: number;
+                            };
+                            totals: {
+                                unitAfterUpliftMinor: number;
+                                subtotalMinor: number;
+                                discountMinor: number;
+                                totalMinor: number;
+                                monthlyMinor: number;
+                            };
+                            /**
+                             * Format: date
+                             * @example 2026-11-23
+                             */
+                            termStart: string;
+                            /**
+                             * Format: date
+                             * @example 2026-11-23
+                             */
+                            termEnd: string;
+                            currency: string;
+                            accountName: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quotes, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    accountId?: string;
+                    subscriptionId?: string;
+                    status?: "draft" | "sent" | "signed" | "lost";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RenewalQuote"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Draft a renewal quote from a subscription: uplift, seats, term, discount, notes
+         * @description Limits: upliftBp 0–10000, discountBp 0–10000, seats 1–1000000, termMonths 1–120, unitMinor 0–1000000000
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subscriptionId: string;
+                        /** @description price rise in basis points: 500 = 5% */
+                        upliftBp?: number;
+                        seats?: number;
+                        termMonths?: number;
+                        /** @description discount on the subtotal in basis points */
+                        discountBp?: number;
+                        /** @description price per seat per month before uplift */
+                        unitMinor?: number;
+                        /**
+                         * @description must be the subscription’s
+                         * @example USD
+                         */
+                        currency?: string;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalQuote"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One quote with its history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalQuoteDetail"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft quote */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description price rise in basis points: 500 = 5% */
+                        upliftBp?: number;
+                        seats?: number;
+                        termMonths?: number;
+                        /** @description discount on the subtotal in basis points */
+                        discountBp?: number;
+                        /** @description price per seat per month before uplift */
+                        unitMinor?: number;
+                        /**
+                         * @description must be the subscription’s
+                         * @example USD
+                         */
+                        currency?: string;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalQuote"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a draft quote sent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalQuote"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a sent quote: the subscription renews on its terms and the revenue movement is written */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalQuote"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/lose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a quote lost, with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalQuote"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/document.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The quote as an HTML order form */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/document.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The quote as a PDF order form */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description PDF */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/expansion/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Expansion candidates: accounts by expansion score, with signals and readiness */
+        get: {
+            parameters: {
+                query?: {
+                    minScore?: number;
+                    ready?: "0" | "1" | "true" | "false";
+                    ownerId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            threshold: number;
+                            items: components["schemas"]["ExpansionCandidate"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/expansion/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The expansion pipeline */
+        get: {
+            parameters: {
+                query?: {
+                    stage?: "identified" | "qualified" | "proposed" | "won" | "lost";
+                    accountId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ExpansionOpportunity"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open an expansion opportunity (identified) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        title: string;
+                        /** @description ARR the expansion adds, in minor units */
+                        amountMinor: number;
+                        /** @example USD */
+                        currency?: string;
+                        subscriptionId?: string | null;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExpansionOpportunity"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/expansion/opportunities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Move an opportunity (identified → qualified → proposed → won / lost); won books the revenue */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        stage?: "identified" | "qualified" | "proposed" | "won" | "lost";
+                        amountMinor?: number;
+                        notes?: string | null;
+                        lostReason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExpansionOpportunity"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -9259,6 +10881,98 @@ export interface components {
                 requestId: string;
             };
         };
+        ExpansionCandidate: {
+            accountId: string;
+            accountName: string;
+            ownerId: string | null;
+            arrMinor: number;
+            currency: string;
+            renewalDate: string | null;
+            tier: string | null;
+            score: number;
+            ready: boolean;
+            openOpportunities: number;
+            signals: {
+                /** @enum {string} */
+                key: "seat_utilisation" | "new_department" | "usage_limit" | "premium_interest" | "executive_engagement" | "renewal_soon_healthy" | "module_activation";
+                points: number;
+                label: string;
+                evidence: string;
+            }[];
+            readiness: {
+                /** @enum {string} */
+                key: "green_60_days" | "no_urgent_tickets" | "no_severe_alerts";
+                ok: boolean;
+                detail: string;
+            }[];
+            activeUsers30d: number;
+            licensedSeats: number | null;
+        };
+        ExpansionCandidateInput: {
+            accountId: string;
+            accountName: string;
+            ownerId: string | null;
+            arrMinor: number;
+            currency: string;
+            renewalDate: string | null;
+            tier: string | null;
+            score: number;
+            ready: boolean;
+            openOpportunities: number;
+            signals: {
+                /** @enum {string} */
+                key: "seat_utilisation" | "new_department" | "usage_limit" | "premium_interest" | "executive_engagement" | "renewal_soon_healthy" | "module_activation";
+                points: number;
+                label: string;
+                evidence: string;
+            }[];
+            readiness: {
+                /** @enum {string} */
+                key: "green_60_days" | "no_urgent_tickets" | "no_severe_alerts";
+                ok: boolean;
+                detail: string;
+            }[];
+            activeUsers30d: number;
+            licensedSeats: number | null;
+        };
+        ExpansionOpportunity: {
+            id: string;
+            accountId: string;
+            accountName: string | null;
+            subscriptionId: string | null;
+            title: string;
+            /** @enum {string} */
+            stage: "identified" | "qualified" | "proposed" | "won" | "lost";
+            amountMinor: number;
+            currency: string;
+            ownerId: string | null;
+            signals: unknown[];
+            notes: string | null;
+            lostReason: string | null;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            closedAt: string | null;
+        };
+        ExpansionOpportunityInput: {
+            id: string;
+            accountId: string;
+            accountName: string | null;
+            subscriptionId: string | null;
+            title: string;
+            /** @enum {string} */
+            stage: "identified" | "qualified" | "proposed" | "won" | "lost";
+            amountMinor: number;
+            currency: string;
+            ownerId: string | null;
+            signals: unknown[];
+            notes: string | null;
+            lostReason: string | null;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            closedAt: string | null;
+        };
         HealthAlert: {
             id: string;
             accountId: string;
@@ -10799,6 +12513,582 @@ export interface components {
             lastSeenAt: string;
             events: number;
         };
+        RenewalForecast: {
+            period: {
+                /**
+                 * Format: date
+                 * @example 2026-11-23
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @example 2026-11-23
+                 */
+                to: string;
+                label: string;
+            };
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            asOf: string;
+            probabilities: {
+                /** @enum {string} */
+                bucket: "on_track" | "at_risk" | "expanding" | "churning";
+                configuredBp: number;
+                bp: number;
+                renewed: number;
+                total: number;
+                /** @enum {string} */
+                source: "configured" | "calibrated";
+            }[];
+            currencies: {
+                currency: string;
+                renewals: number;
+                open: number;
+                /** @description ARR still up for renewal in the period */
+                upMinor: number;
+                /** @description Σ ARR × probability of its bucket */
+                expectedMinor: number;
+                atRiskMinor: number;
+                bestMinor: number;
+                worstMinor: number;
+                byBucket: {
+                    /** @enum {string} */
+                    bucket: "on_track" | "at_risk" | "expanding" | "churning";
+                    count: number;
+                    arrMinor: number;
+                    expectedMinor: number;
+                }[];
+                closed: {
+                    renewals: number;
+                    upMinor: number;
+                    renewedMinor: number;
+                    churnedMinor: number;
+                };
+                /** @description renewed so far plus expected from what is open */
+                outlookMinor: number;
+            }[];
+        };
+        RenewalForecastInput: {
+            period: {
+                /**
+                 * Format: date
+                 * @example 2026-11-23
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @example 2026-11-23
+                 */
+                to: string;
+                label: string;
+            };
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            asOf: string;
+            probabilities: {
+                /** @enum {string} */
+                bucket: "on_track" | "at_risk" | "expanding" | "churning";
+                configuredBp: number;
+                bp: number;
+                renewed: number;
+                total: number;
+                /** @enum {string} */
+                source: "configured" | "calibrated";
+            }[];
+            currencies: {
+                currency: string;
+                renewals: number;
+                open: number;
+                /** @description ARR still up for renewal in the period */
+                upMinor: number;
+                /** @description Σ ARR × probability of its bucket */
+                expectedMinor: number;
+                atRiskMinor: number;
+                bestMinor: number;
+                worstMinor: number;
+                byBucket: {
+                    /** @enum {string} */
+                    bucket: "on_track" | "at_risk" | "expanding" | "churning";
+                    count: number;
+                    arrMinor: number;
+                    expectedMinor: number;
+                }[];
+                closed: {
+                    renewals: number;
+                    upMinor: number;
+                    renewedMinor: number;
+                    churnedMinor: number;
+                };
+                /** @description renewed so far plus expected from what is open */
+                outlookMinor: number;
+            }[];
+        };
+        RenewalOutcome: {
+            id: string;
+            subscriptionId: string;
+            accountId: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            renewalDate: string;
+            /** @enum {string} */
+            outcome: "renewed" | "downgraded" | "churned";
+            /** @enum {string} */
+            bucket: "on_track" | "at_risk" | "expanding" | "churning";
+            arrBeforeMinor: number;
+            arrAfterMinor: number;
+            currency: string;
+            churnReason: string | null;
+            note: string | null;
+            recordedBy: string;
+            recordedAt: string;
+        };
+        RenewalOutcomeInput: {
+            id: string;
+            subscriptionId: string;
+            accountId: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            renewalDate: string;
+            /** @enum {string} */
+            outcome: "renewed" | "downgraded" | "churned";
+            /** @enum {string} */
+            bucket: "on_track" | "at_risk" | "expanding" | "churning";
+            arrBeforeMinor: number;
+            arrAfterMinor: number;
+            currency: string;
+            churnReason: string | null;
+            note: string | null;
+            recordedBy: string;
+            recordedAt: string;
+        };
+        RenewalPipelineItem: {
+            subscriptionId: string;
+            accountId: string;
+            accountName: string;
+            ownerId: string | null;
+            plan: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            renewalDate: string;
+            daysToRenewal: number;
+            /** @enum {string} */
+            window: "30" | "60" | "90" | "120" | "overdue";
+            arrMinor: number;
+            currency: string;
+            seats: number | null;
+            autoRenew: boolean;
+            /** @enum {string} */
+            bucket: "on_track" | "at_risk" | "expanding" | "churning";
+            /**
+             * @description what the rules say, before any override
+             * @enum {string}
+             */
+            autoBucket: "on_track" | "at_risk" | "expanding" | "churning";
+            bucketReason: string;
+            override: {
+                reason: string;
+                by: string;
+                at: string;
+            } | null;
+            tier: string | null;
+            score: number | null;
+            expansionScore: number;
+            usageTrendPct: number | null;
+            openAlerts: number;
+        };
+        RenewalPipelineItemInput: {
+            subscriptionId: string;
+            accountId: string;
+            accountName: string;
+            ownerId: string | null;
+            plan: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            renewalDate: string;
+            daysToRenewal: number;
+            /** @enum {string} */
+            window: "30" | "60" | "90" | "120" | "overdue";
+            arrMinor: number;
+            currency: string;
+            seats: number | null;
+            autoRenew: boolean;
+            /** @enum {string} */
+            bucket: "on_track" | "at_risk" | "expanding" | "churning";
+            /**
+             * @description what the rules say, before any override
+             * @enum {string}
+             */
+            autoBucket: "on_track" | "at_risk" | "expanding" | "churning";
+            bucketReason: string;
+            override: {
+                reason: string;
+                by: string;
+                at: string;
+            } | null;
+            tier: string | null;
+            score: number | null;
+            expansionScore: number;
+            usageTrendPct: number | null;
+            openAlerts: number;
+        };
+        RenewalQuote: {
+            id: string;
+            number: string;
+            accountId: string;
+            accountName: string | null;
+            subscriptionId: string;
+            /** @enum {string} */
+            status: "draft" | "sent" | "signed" | "lost";
+            currency: string;
+            plan: string;
+            unitMinor: number;
+            seats: number;
+            termMonths: number;
+            upliftBp: number;
+            discountBp: number;
+            notes: string | null;
+            totals: {
+                unitAfterUpliftMinor: number;
+                subtotalMinor: number;
+                discountMinor: number;
+                totalMinor: number;
+                monthlyMinor: number;
+            };
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            termStart: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            termEnd: string;
+            basedOn: {
+                mrrMinor: number;
+                seats: number | null;
+                currency: string;
+                endDate: string | null;
+                status: string;
+                plan: string;
+            };
+            lostReason: string | null;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            sentAt: string | null;
+            decidedAt: string | null;
+        };
+        RenewalQuoteDetail: {
+            id: string;
+            number: string;
+            accountId: string;
+            accountName: string | null;
+            subscriptionId: string;
+            /** @enum {string} */
+            status: "draft" | "sent" | "signed" | "lost";
+            currency: string;
+            plan: string;
+            unitMinor: number;
+            seats: number;
+            termMonths: number;
+            upliftBp: number;
+            discountBp: number;
+            notes: string | null;
+            totals: {
+                unitAfterUpliftMinor: number;
+                subtotalMinor: number;
+                discountMinor: number;
+                totalMinor: number;
+                monthlyMinor: number;
+            };
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            termStart: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            termEnd: string;
+            basedOn: {
+                mrrMinor: number;
+                seats: number | null;
+                currency: string;
+                endDate: string | null;
+                status: string;
+                plan: string;
+            };
+            lostReason: string | null;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            sentAt: string | null;
+            decidedAt: string | null;
+            history: {
+                action: string;
+                actor: string;
+                note: string | null;
+                at: string;
+                data: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        RenewalQuoteDetailInput: {
+            id: string;
+            number: string;
+            accountId: string;
+            accountName: string | null;
+            subscriptionId: string;
+            /** @enum {string} */
+            status: "draft" | "sent" | "signed" | "lost";
+            currency: string;
+            plan: string;
+            unitMinor: number;
+            seats: number;
+            termMonths: number;
+            upliftBp: number;
+            discountBp: number;
+            notes: string | null;
+            totals: {
+                unitAfterUpliftMinor: number;
+                subtotalMinor: number;
+                discountMinor: number;
+                totalMinor: number;
+                monthlyMinor: number;
+            };
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            termStart: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            termEnd: string;
+            basedOn: {
+                mrrMinor: number;
+                seats: number | null;
+                currency: string;
+                endDate: string | null;
+                status: string;
+                plan: string;
+            };
+            lostReason: string | null;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            sentAt: string | null;
+            decidedAt: string | null;
+            history: {
+                action: string;
+                actor: string;
+                note: string | null;
+                at: string;
+                data: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        RenewalQuoteInput: {
+            id: string;
+            number: string;
+            accountId: string;
+            accountName: string | null;
+            subscriptionId: string;
+            /** @enum {string} */
+            status: "draft" | "sent" | "signed" | "lost";
+            currency: string;
+            plan: string;
+            unitMinor: number;
+            seats: number;
+            termMonths: number;
+            upliftBp: number;
+            discountBp: number;
+            notes: string | null;
+            totals: {
+                unitAfterUpliftMinor: number;
+                subtotalMinor: number;
+                discountMinor: number;
+                totalMinor: number;
+                monthlyMinor: number;
+            };
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            termStart: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            termEnd: string;
+            basedOn: {
+                mrrMinor: number;
+                seats: number | null;
+                currency: string;
+                endDate: string | null;
+                status: string;
+                plan: string;
+            };
+            lostReason: string | null;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            sentAt: string | null;
+            decidedAt: string | null;
+        };
+        RenewalSettings: {
+            /** @description renewal probability per bucket in basis points (9000 = 90%) */
+            probabilities: {
+                on_track: number;
+                at_risk: number;
+                expanding: number;
+                churning: number;
+            };
+            /** @description calibrate the probabilities from recorded outcomes */
+            calibrate: boolean;
+            rules: {
+                riskUsageDropPct: number;
+                churnUsageDropPct: number;
+                expansionThreshold: number;
+            };
+            reminders: {
+                /** @description days before the renewal date at which the owner is reminded */
+                windows: number[];
+                email: boolean;
+                /** @description a Slack endpoint, or null */
+                slackEndpointId: string | null;
+            };
+            quotes: {
+                /** @description the company name quotes are issued by */
+                seller: string;
+                /** @description days a quote stays valid */
+                validDays: number;
+            };
+            expansion: {
+                /** @description event names that mean a usage limit was reached */
+                limitEvents: string[];
+                /** @description event names that show interest in premium features */
+                premiumEvents: string[];
+            };
+        };
+        RenewalSettingsInput: {
+            /** @description renewal probability per bucket in basis points (9000 = 90%) */
+            probabilities: {
+                on_track: number;
+                at_risk: number;
+                expanding: number;
+                churning: number;
+            };
+            /** @description calibrate the probabilities from recorded outcomes */
+            calibrate: boolean;
+            rules: {
+                riskUsageDropPct: number;
+                churnUsageDropPct: number;
+                expansionThreshold: number;
+            };
+            reminders: {
+                /** @description days before the renewal date at which the owner is reminded */
+                windows: number[];
+                email: boolean;
+                /** @description a Slack endpoint, or null */
+                slackEndpointId: string | null;
+            };
+            quotes: {
+                /** @description the company name quotes are issued by */
+                seller: string;
+                /** @description days a quote stays valid */
+                validDays: number;
+            };
+            expansion: {
+                /** @description event names that mean a usage limit was reached */
+                limitEvents: string[];
+                /** @description event names that show interest in premium features */
+                premiumEvents: string[];
+            };
+        };
+        RenewalSettingsUpdate: {
+            probabilities?: {
+                on_track?: number;
+                at_risk?: number;
+                expanding?: number;
+                churning?: number;
+            };
+            calibrate?: boolean;
+            rules?: {
+                riskUsageDropPct?: number;
+                churnUsageDropPct?: number;
+                expansionThreshold?: number;
+            };
+            reminders?: {
+                /** @description days before the renewal date at which the owner is reminded */
+                windows?: number[];
+                email?: boolean;
+                /** @description a Slack endpoint, or null */
+                slackEndpointId?: string | null;
+            };
+            quotes?: {
+                /** @description the company name quotes are issued by */
+                seller?: string;
+                /** @description days a quote stays valid */
+                validDays?: number;
+            };
+            expansion?: {
+                /** @description event names that mean a usage limit was reached */
+                limitEvents?: string[];
+                /** @description event names that show interest in premium features */
+                premiumEvents?: string[];
+            };
+        };
+        RenewalSettingsUpdateInput: {
+            probabilities?: {
+                on_track?: number;
+                at_risk?: number;
+                expanding?: number;
+                churning?: number;
+            };
+            calibrate?: boolean;
+            rules?: {
+                riskUsageDropPct?: number;
+                churnUsageDropPct?: number;
+                expansionThreshold?: number;
+            };
+            reminders?: {
+                /** @description days before the renewal date at which the owner is reminded */
+                windows?: number[];
+                email?: boolean;
+                /** @description a Slack endpoint, or null */
+                slackEndpointId?: string | null;
+            };
+            quotes?: {
+                /** @description the company name quotes are issued by */
+                seller?: string;
+                /** @description days a quote stays valid */
+                validDays?: number;
+            };
+            expansion?: {
+                /** @description event names that mean a usage limit was reached */
+                limitEvents?: string[];
+                /** @description event names that show interest in premium features */
+                premiumEvents?: string[];
+            };
+        };
         RevenueMovement: {
             id: string;
             accountId: string;
@@ -11667,7 +13957,7 @@ export interface components {
             id: string;
             accountId: string;
             /** @enum {string} */
-            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "playbook_started" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
+            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "playbook_started" | "email_sent" | "renewal_reminder_sent" | "renewal_override" | "renewal_outcome" | "renewal_quote" | "expansion_opportunity" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
             occurredAt: string;
             title: string;
             body: string | null;
@@ -11682,7 +13972,7 @@ export interface components {
             id: string;
             accountId: string;
             /** @enum {string} */
-            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "playbook_started" | "email_sent" | "renewal_reminder_sent" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
+            kind: "note" | "call" | "meeting" | "email" | "account_created" | "stage_changed" | "owner_changed" | "account_archived" | "account_restored" | "subscription_changed" | "contact_added" | "contact_left" | "imported" | "health_changed" | "health_review" | "alert" | "task_done" | "playbook_started" | "email_sent" | "renewal_reminder_sent" | "renewal_override" | "renewal_outcome" | "renewal_quote" | "expansion_opportunity" | "handoff_completed" | "ticket_opened" | "ticket_escalated" | "ticket_resolved" | "survey_response";
             occurredAt: string;
             title: string;
             body: string | null;
