@@ -11,6 +11,7 @@ import { registerKeys } from './keys.js';
 import { registerAudit } from './audit.js';
 import { registerJobs } from './jobs.js';
 import { registerTasks } from './tasks.js';
+import { registerRenewals } from './renewals.js';
 import { registerPlaybooks } from './playbooks.js';
 import { registerOutbound } from './outbound.js';
 import { registerRules } from './rules.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     registerAudit,
     registerJobs,
     registerTasks,
+    registerRenewals,
     registerPlaybooks,
     registerOutbound,
     registerRules,

@@ -50,7 +50,10 @@ export function expansionSignals(f: ExpansionFacts): SignalHit[] {
   if (f.licensedSeats && f.licensedSeats > 0) {
     const u = f.activeUsers30d / f.licensedSeats;
     if (u > SEAT_UTILISATION_THRESHOLD)
-      hit('seat_utilisation', `${f.activeUsers30d} of ${f.licensedSeats} seats active (${Math.round(u * 100)}%)`);
+      hit(
+        'seat_utilisation',
+        `${f.activeUsers30d} of ${f.licensedSeats} seats active (${Math.round(u * 100)}%)`,
+      );
   }
   if (f.newDepartments.length > 0)
     hit('new_department', `new users from ${f.newDepartments.slice(0, 3).join(', ')}`);
@@ -62,7 +65,12 @@ export function expansionSignals(f: ExpansionFacts): SignalHit[] {
       'executive_engagement',
       `${f.execTouches30d} executive touches in 30 days (${f.execTouchesPrior30d} the 30 before)`,
     );
-  if (f.daysToRenewal !== null && f.daysToRenewal >= 0 && f.daysToRenewal <= 90 && f.tierRank === 'top')
+  if (
+    f.daysToRenewal !== null &&
+    f.daysToRenewal >= 0 &&
+    f.daysToRenewal <= 90 &&
+    f.tierRank === 'top'
+  )
     hit('renewal_soon_healthy', `renews in ${f.daysToRenewal} days, top health tier`);
   if (f.newModules.length > 0)
     hit('module_activation', `first used in 30 days: ${f.newModules.slice(0, 3).join(', ')}`);

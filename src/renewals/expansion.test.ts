@@ -50,7 +50,13 @@ for (const dialect of testDialects()) {
       await putUsageSettings(ctx, {
         features: { 'Report Created': 'reports', 'Workflow Run': 'automation' },
       });
-      const ev = (day: string, event: string, events = 3) => ({ account_id: id, day, event, events, users: 1 });
+      const ev = (day: string, event: string, events = 3) => ({
+        account_id: id,
+        day,
+        event,
+        events,
+        users: 1,
+      });
       await db.db
         .insertInto('usage_daily_event')
         .values([
@@ -78,7 +84,11 @@ for (const dialect of testDialects()) {
         .values([pu('s1', 'Sales', addDays(TODAY, -200)), pu('f1', 'Finance', addDays(TODAY, -4))])
         .execute();
       // Two executive meetings this month, none before.
-      const cfo = await createContact(ctx, { accountId: id, name: 'Cleo CFO', roles: ['executive_sponsor'] });
+      const cfo = await createContact(ctx, {
+        accountId: id,
+        name: 'Cleo CFO',
+        roles: ['executive_sponsor'],
+      });
       for (const d of [3, 12])
         await addActivity(ctx, id, {
           kind: 'meeting',
@@ -102,14 +112,15 @@ for (const dialect of testDialects()) {
         module_activation: 2,
       });
       expect(g.score).toBe(17);
-      expect(g.signals.find((s) => s.key === 'module_activation')!.evidence).toContain('automation');
+      expect(g.signals.find((s) => s.key === 'module_activation')!.evidence).toContain(
+        'automation',
+      );
       expect(g.signals.find((s) => s.key === 'new_department')!.evidence).toContain('Finance');
       expect(g.ready).toBe(true);
       expect((await pipeline(ctx, { accountId: id })).items[0]!.bucket).toBe('expanding');
-      expect((await expansionCandidates(ctx, { minScore: 0 })).items.map((i) => i.accountName)).toEqual([
-        'Growing',
-        'Quiet',
-      ]);
+      expect(
+        (await expansionCandidates(ctx, { minScore: 0 })).items.map((i) => i.accountName),
+      ).toEqual(['Growing', 'Quiet']);
 
       // An urgent ticket makes it not ready.
       await db.db
@@ -134,7 +145,9 @@ for (const dialect of testDialects()) {
       await refreshSignals(ctx, [id]);
       const again = (await expansionCandidates(ctx, {})).items[0]!;
       expect(again.ready).toBe(false);
-      expect(again.readiness.find((r) => r.key === 'no_urgent_tickets')).toMatchObject({ ok: false });
+      expect(again.readiness.find((r) => r.key === 'no_urgent_tickets')).toMatchObject({
+        ok: false,
+      });
       expect((await expansionCandidates(ctx, { ready: true })).items).toEqual([]);
 
       // The pipeline: identified → proposed → won adds the MRR to the subscription.
@@ -145,11 +158,13 @@ for (const dialect of testDialects()) {
         subscriptionId: growing!.subscriptionId,
       });
       expect(opp.signals).toHaveLength(7);
-      await expect(createOpportunity(ctx, { accountId: id, title: 'x', amountMinor: 100, currency: 'EUR' })).rejects.toThrow(
-        /currency: the account bills in USD/,
-      );
+      await expect(
+        createOpportunity(ctx, { accountId: id, title: 'x', amountMinor: 100, currency: 'EUR' }),
+      ).rejects.toThrow(/currency: the account bills in USD/);
       await moveOpportunity(ctx, opp.id, { stage: 'proposed' });
-      await expect(moveOpportunity(ctx, opp.id, { stage: 'qualified' })).rejects.toThrow(/cannot move from proposed back/);
+      await expect(moveOpportunity(ctx, opp.id, { stage: 'qualified' })).rejects.toThrow(
+        /cannot move from proposed back/,
+      );
       const won = await moveOpportunity(ctx, opp.id, { stage: 'won' });
       expect(won.closedAt).not.toBeNull();
       expect((await listMovements(ctx, id)).at(-1)).toMatchObject({
@@ -157,10 +172,16 @@ for (const dialect of testDialects()) {
         mrrDeltaMinor: 500_00,
         source: `expansion:${opp.id}`,
       });
-      await expect(moveOpportunity(ctx, opp.id, { stage: 'lost', lostReason: 'oops' })).rejects.toThrow(/closed/);
+      await expect(
+        moveOpportunity(ctx, opp.id, { stage: 'lost', lostReason: 'oops' }),
+      ).rejects.toThrow(/closed/);
 
       // Without a subscription named, a won opportunity is an add-on co-termed with the renewal.
-      const addOn = await createOpportunity(ctx, { accountId: quiet!.accountId, title: 'Analytics add-on', amountMinor: 1_200_00 });
+      const addOn = await createOpportunity(ctx, {
+        accountId: quiet!.accountId,
+        title: 'Analytics add-on',
+        amountMinor: 1_200_00,
+      });
       await moveOpportunity(ctx, addOn.id, { stage: 'won' });
       const created = await db.db
         .selectFrom('subscriptions')

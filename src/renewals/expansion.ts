@@ -107,7 +107,10 @@ export function toOpportunity(r: OpportunityRow & { account_name?: string }) {
   };
 }
 
-export async function listOpportunities(ctx: Ctx, q: { stage?: string; accountId?: string; limit?: number }) {
+export async function listOpportunities(
+  ctx: Ctx,
+  q: { stage?: string; accountId?: string; limit?: number },
+) {
   ctx.can('read', 'account');
   let query = ctx.db
     .selectFrom('expansion_opportunities as o')
@@ -116,7 +119,11 @@ export async function listOpportunities(ctx: Ctx, q: { stage?: string; accountId
     .select('a.name as account_name');
   if (q.stage) query = query.where('o.stage', '=', q.stage);
   if (q.accountId) query = query.where('o.account_id', '=', q.accountId);
-  const rows = await query.orderBy('o.updated_at', 'desc').orderBy('o.id').limit(q.limit ?? 200).execute();
+  const rows = await query
+    .orderBy('o.updated_at', 'desc')
+    .orderBy('o.id')
+    .limit(q.limit ?? 200)
+    .execute();
   return rows.map(toOpportunity);
 }
 
@@ -137,13 +144,18 @@ export async function createOpportunity(ctx: Ctx, input: OpportunityInput) {
     const currency = input.currency ?? account.currency;
     if (Number(account.mrr_minor) > 0 && currency !== account.currency)
       throw invalid('currency', `the account bills in ${account.currency}, not ${currency}`);
-    if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0 || input.amountMinor > 12_000_000_000_000)
+    if (
+      !Number.isSafeInteger(input.amountMinor) ||
+      input.amountMinor <= 0 ||
+      input.amountMinor > 12_000_000_000_000
+    )
       throw invalid('amountMinor', 'must be a positive whole number of minor units (ARR added)');
     if (input.subscriptionId) {
       const sub = await subscriptionStore.getSubscription(trx, input.subscriptionId);
       if (!sub || sub.account_id !== account.id)
         throw invalid('subscriptionId', `no subscription ${input.subscriptionId} on this account`);
-      if (sub.currency !== currency) throw invalid('currency', `the subscription bills in ${sub.currency}`);
+      if (sub.currency !== currency)
+        throw invalid('currency', `the subscription bills in ${sub.currency}`);
     }
     const signals = await trx
       .selectFrom('renewal_signals')
@@ -170,7 +182,12 @@ export async function createOpportunity(ctx: Ctx, input: OpportunityInput) {
     };
     if (!row.title) throw invalid('title', 'must not be blank');
     await trx.insertInto('expansion_opportunities').values(row).execute();
-    await recordAudit(ctx, trx, { entity: 'opportunity', entityId: row.id, action: 'create', after: row });
+    await recordAudit(ctx, trx, {
+      entity: 'opportunity',
+      entityId: row.id,
+      action: 'create',
+      after: row,
+    });
     await timeline.record(ctx, trx, account.id, {
       kind: 'expansion_opportunity',
       title: `Expansion opportunity: ${row.title} (${formatMinor(row.amount_minor, currency)} ${currency} ARR)`,
@@ -189,20 +206,32 @@ export async function createOpportunity(ctx: Ctx, input: OpportunityInput) {
 export async function moveOpportunity(
   ctx: Ctx,
   id: string,
-  input: { stage?: OpportunityStage; amountMinor?: number; notes?: string | null; lostReason?: string },
+  input: {
+    stage?: OpportunityStage;
+    amountMinor?: number;
+    notes?: string | null;
+    lostReason?: string;
+  },
 ) {
   return inTx(ctx.db, async (trx) => {
-    const row = await trx.selectFrom('expansion_opportunities').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await trx
+      .selectFrom('expansion_opportunities')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw notFound('opportunity', id);
     const account = await accountStore.getAccount(trx, row.account_id);
     if (!account) throw notFound('account', row.account_id);
     ctx.can('write', 'account', { ownerId: account.owner_id });
     const from = row.stage as OpportunityStage;
     const to = input.stage ?? from;
-    if (from === 'won' || from === 'lost') throw new AppError('conflict', `a ${from} opportunity is closed`);
-    if (to !== from && !canMove(from, to)) throw invalid('stage', `cannot move from ${from} back to ${to}`);
+    if (from === 'won' || from === 'lost')
+      throw new AppError('conflict', `a ${from} opportunity is closed`);
+    if (to !== from && !canMove(from, to))
+      throw invalid('stage', `cannot move from ${from} back to ${to}`);
     const amount = input.amountMinor ?? Number(row.amount_minor);
-    if (!Number.isSafeInteger(amount) || amount <= 0) throw invalid('amountMinor', 'must be a positive whole number');
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      throw invalid('amountMinor', 'must be a positive whole number');
     const at = ctx.now().toISOString();
     const patch: Partial<OpportunityRow> = { stage: to, amount_minor: amount, updated_at: at };
     if (input.notes !== undefined) patch.notes = input.notes;
@@ -217,7 +246,13 @@ export async function moveOpportunity(
       await bookExpansion({ ...ctx, db: trx }, row, amount);
     }
     await trx.updateTable('expansion_opportunities').set(patch).where('id', '=', id).execute();
-    await recordAudit(ctx, trx, { entity: 'opportunity', entityId: id, action: 'update', before: row, after: { ...row, ...patch } });
+    await recordAudit(ctx, trx, {
+      entity: 'opportunity',
+      entityId: id,
+      action: 'update',
+      before: row,
+      after: { ...row, ...patch },
+    });
     if (to !== from) {
       await timeline.record(ctx, trx, row.account_id, {
         kind: 'expansion_opportunity',
@@ -238,12 +273,23 @@ async function bookExpansion(ctx: Ctx, row: OpportunityRow, amount: number) {
     const sub = await subscriptionStore.getSubscription(ctx.db, row.subscription_id);
     if (!sub) throw notFound('subscription', row.subscription_id);
     if (sub.status !== 'active' && sub.status !== 'past_due')
-      throw invalid('subscriptionId', `the subscription is ${sub.status}; book the expansion as an add-on`);
-    await updateSubscription(ctx, sub.id, { mrrMinor: Number(sub.mrr_minor) + mrr, effectiveDate: today }, source);
+      throw invalid(
+        'subscriptionId',
+        `the subscription is ${sub.status}; book the expansion as an add-on`,
+      );
+    await updateSubscription(
+      ctx,
+      sub.id,
+      { mrrMinor: Number(sub.mrr_minor) + mrr, effectiveDate: today },
+      source,
+    );
     return;
   }
   const account = await accountStore.getAccount(ctx.db, row.account_id);
-  const renewal = account?.renewal_date && account.renewal_date > today ? account.renewal_date : addMonths(today, 12);
+  const renewal =
+    account?.renewal_date && account.renewal_date > today
+      ? account.renewal_date
+      : addMonths(today, 12);
   await createSubscription(
     ctx,
     {

@@ -86,8 +86,9 @@ describe('bucket rules', () => {
     expect(
       bucketOf({ tierRank: 'top', worstAlert: null, usageTrendPct: -35, expansionScore: 9 }),
     ).toEqual({ bucket: 'at_risk', reason: 'usage down 35%' });
-    expect(bucketOf({ tierRank: null, worstAlert: null, usageTrendPct: null, expansionScore: 0 }))
-      .toEqual({ bucket: 'on_track', reason: 'no health score yet' });
+    expect(
+      bucketOf({ tierRank: null, worstAlert: null, usageTrendPct: null, expansionScore: 0 }),
+    ).toEqual({ bucket: 'on_track', reason: 'no health score yet' });
     expect(DEFAULT_BUCKET_RULES.expansionThreshold).toBe(5);
   });
 });
@@ -166,7 +167,9 @@ describe('forecast', () => {
           expect(c.bestMinor).toBe(arrOf(['on_track', 'at_risk', 'expanding']));
           expect(c.worstMinor).toBeLessThanOrEqual(c.bestMinor);
         }
-        expect(out.map((c) => c.currency)).toEqual([...new Set(list.map((s) => s.currency))].sort());
+        expect(out.map((c) => c.currency)).toEqual(
+          [...new Set(list.map((s) => s.currency))].sort(),
+        );
       }),
       { numRuns: 500 },
     );

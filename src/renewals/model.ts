@@ -89,7 +89,8 @@ export function bucketOf(
   const drop = s.usageTrendPct === null ? 0 : -s.usageTrendPct;
   const dropText = `usage down ${Math.round(drop)}%`;
   if (s.tierRank === 'lowest') {
-    if (severe) return { bucket: 'churning', reason: `lowest health tier and a ${s.worstAlert} alert open` };
+    if (severe)
+      return { bucket: 'churning', reason: `lowest health tier and a ${s.worstAlert} alert open` };
     if (drop >= rules.churnUsageDropPct)
       return { bucket: 'churning', reason: `lowest health tier and ${dropText}` };
     return { bucket: 'at_risk', reason: 'lowest health tier' };

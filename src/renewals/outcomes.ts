@@ -65,7 +65,11 @@ export async function recordOutcome(ctx: Ctx, subscriptionId: string, input: Out
   return mapped(() =>
     inTx(ctx.db, async (trx) => {
       const tctx: Ctx = { ...ctx, db: trx };
-      const sub = await subscriptionStore.getSubscriptionForUpdate(trx, ctx.dialect, subscriptionId);
+      const sub = await subscriptionStore.getSubscriptionForUpdate(
+        trx,
+        ctx.dialect,
+        subscriptionId,
+      );
       if (!sub) throw notFound('subscription', subscriptionId);
       const account = await accountStore.getAccount(trx, sub.account_id);
       if (!account) throw notFound('account', sub.account_id);
@@ -76,10 +80,13 @@ export async function recordOutcome(ctx: Ctx, subscriptionId: string, input: Out
       if (!renewalDate) throw invalid('subscriptionId', 'the subscription has no renewal date');
       const beforeArr = Number(sub.mrr_minor) * 12;
       const override = await store.overrideOf(trx, sub.id, renewalDate);
-      const bucket = (override?.bucket ?? (await store.signalsOf(trx, sub.account_id))?.bucket ?? 'on_track') as Bucket;
+      const bucket = (override?.bucket ??
+        (await store.signalsOf(trx, sub.account_id))?.bucket ??
+        'on_track') as Bucket;
       let afterArr = 0;
       if (input.outcome === 'churned') {
-        if (!input.churnReason) throw invalid('churnReason', `required when churned: one of ${CHURN_REASONS.join(', ')}`);
+        if (!input.churnReason)
+          throw invalid('churnReason', `required when churned: one of ${CHURN_REASONS.join(', ')}`);
         if (input.arrMinor !== undefined && input.arrMinor !== 0)
           throw invalid('arrMinor', 'a churned renewal keeps no ARR');
         await updateSubscription(
@@ -98,13 +105,18 @@ export async function recordOutcome(ctx: Ctx, subscriptionId: string, input: Out
       } else {
         if (input.churnReason) throw invalid('churnReason', 'only for a churned renewal');
         const arr = input.arrMinor ?? beforeArr;
-        if (!Number.isSafeInteger(arr) || arr <= 0) throw invalid('arrMinor', 'must be a positive whole number of minor units');
+        if (!Number.isSafeInteger(arr) || arr <= 0)
+          throw invalid('arrMinor', 'must be a positive whole number of minor units');
         if (input.outcome === 'downgraded' && arr >= beforeArr)
-          throw invalid('arrMinor', `a downgrade renews below today's ARR (${formatMinor(beforeArr, sub.currency)} ${sub.currency})`);
+          throw invalid(
+            'arrMinor',
+            `a downgrade renews below today's ARR (${formatMinor(beforeArr, sub.currency)} ${sub.currency})`,
+          );
         if (input.outcome === 'renewed' && arr < beforeArr)
-          throw invalid('arrMinor', 'below today\'s ARR: record it as downgraded');
+          throw invalid('arrMinor', "below today's ARR: record it as downgraded");
         const term = input.termMonths ?? termMonthsOf(sub.start_date, renewalDate);
-        if (!Number.isInteger(term) || term < 1 || term > 120) throw invalid('termMonths', 'must be 1 to 120');
+        if (!Number.isInteger(term) || term < 1 || term > 120)
+          throw invalid('termMonths', 'must be 1 to 120');
         // ARR is twelve times MRR in whole minor units: the MRR is rounded to the nearest.
         const mrr = Math.round(arr / 12);
         afterArr = mrr * 12;
@@ -159,7 +171,10 @@ export async function recordOutcome(ctx: Ctx, subscriptionId: string, input: Out
   );
 }
 
-export async function listOutcomes(ctx: Ctx, q: { from?: string; to?: string; accountId?: string; limit?: number }) {
+export async function listOutcomes(
+  ctx: Ctx,
+  q: { from?: string; to?: string; accountId?: string; limit?: number },
+) {
   ctx.can('read', 'account');
   return (await store.listOutcomes(ctx.db, q, q.limit ?? 100)).map(toOutcome);
 }

@@ -4,7 +4,14 @@ import { addMonths } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
 import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
 import { renderQuotePdf } from './document.js';
-import { createQuote, decideQuote, getQuote, previewQuote, quoteDocument, updateQuote } from './quotes.js';
+import {
+  createQuote,
+  decideQuote,
+  getQuote,
+  previewQuote,
+  quoteDocument,
+  updateQuote,
+} from './quotes.js';
 import { renewalBook } from './testing.js';
 
 async function refusal(p: Promise<unknown>) {
@@ -12,8 +19,13 @@ async function refusal(p: Promise<unknown>) {
     await p;
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    const issues = (err.details as { issues?: { path: string }[]; field?: string } | undefined) ?? {};
-    return { code: err.code, message: err.message, field: issues.issues?.[0]?.path ?? issues.field };
+    const issues =
+      (err.details as { issues?: { path: string }[]; field?: string } | undefined) ?? {};
+    return {
+      code: err.code,
+      message: err.message,
+      field: issues.issues?.[0]?.path ?? issues.field,
+    };
   }
   throw new Error('expected a refusal');
 }
@@ -30,7 +42,9 @@ for (const dialect of testDialects()) {
       db.db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
     it('prices a 5% uplift with more seats, renders it, and signing renews the subscription', async () => {
-      const { ctx, subs } = await renewalBook(db, [{ name: 'Acme', days: 40, mrrMinor: 1_000_00, seats: 20 }]);
+      const { ctx, subs } = await renewalBook(db, [
+        { name: 'Acme', days: 40, mrrMinor: 1_000_00, seats: 20 },
+      ]);
       const { subscriptionId, accountId, renewalDate } = subs[0]!;
       const preview = await previewQuote(ctx, { subscriptionId, upliftBp: 500, seats: 25 });
       // 50.00 a seat a month → 52.50; 25 seats × 12 months.
@@ -41,19 +55,38 @@ for (const dialect of testDialects()) {
         totalMinor: 15_750_00,
         monthlyMinor: 1_312_50,
       });
-      const q = await createQuote(ctx, { subscriptionId, upliftBp: 500, seats: 25, notes: 'Includes SSO' });
-      expect(q).toMatchObject({ number: 'Q-0001', status: 'draft', termStart: renewalDate, termEnd: addMonths(renewalDate, 12) });
+      const q = await createQuote(ctx, {
+        subscriptionId,
+        upliftBp: 500,
+        seats: 25,
+        notes: 'Includes SSO',
+      });
+      expect(q).toMatchObject({
+        number: 'Q-0001',
+        status: 'draft',
+        termStart: renewalDate,
+        termEnd: addMonths(renewalDate, 12),
+      });
       ctx.setNow('2027-01-10T09:05:00.000Z');
       const edited = await updateQuote(ctx, q.id, { discountBp: 1_000 });
-      expect(edited.totals).toMatchObject({ discountMinor: 1_575_00, totalMinor: 14_175_00, monthlyMinor: 1_181_25 });
+      expect(edited.totals).toMatchObject({
+        discountMinor: 1_575_00,
+        totalMinor: 14_175_00,
+        monthlyMinor: 1_181_25,
+      });
 
       const pdf = await renderQuotePdf(await quoteDocument(ctx, q.id));
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 
-      expect(await refusal(decideQuote(ctx, q.id, 'sign'))).toMatchObject({ code: 'conflict', message: /send it first/ });
+      expect(await refusal(decideQuote(ctx, q.id, 'sign'))).toMatchObject({
+        code: 'conflict',
+        message: /send it first/,
+      });
       ctx.setNow('2027-01-10T09:10:00.000Z');
       await decideQuote(ctx, q.id, 'send');
-      expect(await refusal(updateQuote(ctx, q.id, { seats: 30 }))).toMatchObject({ field: 'status' });
+      expect(await refusal(updateQuote(ctx, q.id, { seats: 30 }))).toMatchObject({
+        field: 'status',
+      });
       ctx.setNow('2027-01-11T15:00:00.000Z');
       const signed = await decideQuote(ctx, q.id, 'sign', { note: 'Signed by the CFO' });
       expect(signed.status).toBe('signed');
@@ -62,15 +95,25 @@ for (const dialect of testDialects()) {
       expect(sub).toMatchObject({ seats: 25, end_date: addMonths(renewalDate, 12) });
       expect(Number(sub.mrr_minor)).toBe(1_181_25);
       const last = (await listMovements(ctx, accountId)).at(-1)!;
-      expect(last).toMatchObject({ kind: 'expansion', mrrDeltaMinor: 181_25, effectiveDate: renewalDate, source: 'quote:Q-0001' });
+      expect(last).toMatchObject({
+        kind: 'expansion',
+        mrrDeltaMinor: 181_25,
+        effectiveDate: renewalDate,
+        source: 'quote:Q-0001',
+      });
       const detail = await getQuote(ctx, q.id);
       expect(detail.history.map((h) => h.action)).toEqual(['created', 'edited', 'sent', 'signed']);
-      const outcome = await db.db.selectFrom('renewal_outcomes').selectAll().executeTakeFirstOrThrow();
+      const outcome = await db.db
+        .selectFrom('renewal_outcomes')
+        .selectAll()
+        .executeTakeFirstOrThrow();
       expect(outcome).toMatchObject({ outcome: 'renewed', renewal_date: renewalDate });
     });
 
     it('refuses absurd terms, another currency, and signing after the subscription changed, changing nothing', async () => {
-      const { ctx, subs } = await renewalBook(db, [{ name: 'Acme', days: 40, mrrMinor: 1_000_00, seats: 20 }]);
+      const { ctx, subs } = await renewalBook(db, [
+        { name: 'Acme', days: 40, mrrMinor: 1_000_00, seats: 20 },
+      ]);
       const { subscriptionId, accountId } = subs[0]!;
       for (const [input, field] of [
         [{ upliftBp: -100 }, 'upliftBp'],
@@ -81,7 +124,10 @@ for (const dialect of testDialects()) {
         [{ discountBp: 10_001 }, 'discountBp'],
         [{ currency: 'EUR' }, 'currency'],
       ] as const) {
-        expect(await refusal(createQuote(ctx, { subscriptionId, ...input }))).toMatchObject({ code: 'validation', field });
+        expect(await refusal(createQuote(ctx, { subscriptionId, ...input }))).toMatchObject({
+          code: 'validation',
+          field,
+        });
       }
       expect(await db.db.selectFrom('renewal_quotes').selectAll().execute()).toHaveLength(0);
 
@@ -97,8 +143,12 @@ for (const dialect of testDialects()) {
       expect((await listMovements(ctx, accountId)).length).toBe(movements);
       expect((await getQuote(ctx, q.id)).status).toBe('sent');
 
-      expect(await refusal(decideQuote(ctx, q.id, 'lose', { reason: '' }))).toMatchObject({ field: 'reason' });
-      expect((await decideQuote(ctx, q.id, 'lose', { reason: 'Went with a cheaper plan' })).status).toBe('lost');
+      expect(await refusal(decideQuote(ctx, q.id, 'lose', { reason: '' }))).toMatchObject({
+        field: 'reason',
+      });
+      expect(
+        (await decideQuote(ctx, q.id, 'lose', { reason: 'Went with a cheaper plan' })).status,
+      ).toBe('lost');
       expect(await refusal(decideQuote(ctx, q.id, 'send'))).toMatchObject({ code: 'conflict' });
     });
   });

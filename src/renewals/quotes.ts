@@ -58,7 +58,10 @@ export function unitPriceOf(s: Pick<SubscriptionRow, 'mrr_minor' | 'seats'>): nu
 }
 
 /** The priced inputs of a quote from its subscription and the form; field-named refusals. */
-export function priceInputs(sub: SubscriptionRow, input: Omit<QuoteDraftInput, 'subscriptionId'>): QuoteInput {
+export function priceInputs(
+  sub: SubscriptionRow,
+  input: Omit<QuoteDraftInput, 'subscriptionId'>,
+): QuoteInput {
   if (input.currency !== undefined && input.currency !== sub.currency)
     throw invalid('currency', `the subscription bills in ${sub.currency}, not ${input.currency}`);
   const q: QuoteInput = {
@@ -131,7 +134,14 @@ async function loadSub(ctx: Ctx, db: Executor, subscriptionId: string, forUpdate
   return { sub, account };
 }
 
-async function event(ctx: Ctx, db: Executor, quoteId: string, action: string, note: string | null, data: object) {
+async function event(
+  ctx: Ctx,
+  db: Executor,
+  quoteId: string,
+  action: string,
+  note: string | null,
+  data: object,
+) {
   await qs.insertEvent(db, {
     id: newId('qev', ctx.now().getTime()),
     quote_id: quoteId,
@@ -144,7 +154,8 @@ async function event(ctx: Ctx, db: Executor, quoteId: string, action: string, no
 }
 
 function termOf(sub: SubscriptionRow, months: number) {
-  if (!sub.end_date) throw invalid('subscriptionId', 'the subscription has no renewal date to quote from');
+  if (!sub.end_date)
+    throw invalid('subscriptionId', 'the subscription has no renewal date to quote from');
   if (sub.status !== 'active' && sub.status !== 'past_due')
     throw invalid('subscriptionId', `the subscription is ${sub.status}`);
   return { start: sub.end_date, end: addMonths(sub.end_date, months) };
@@ -155,7 +166,14 @@ export async function previewQuote(ctx: Ctx, input: QuoteDraftInput) {
   const { sub, account } = await loadSub(ctx, ctx.db, input.subscriptionId);
   const q = priceInputs(sub, input);
   const term = termOf(sub, q.termMonths);
-  return { input: q, totals: quoteTotals(q), termStart: term.start, termEnd: term.end, currency: sub.currency, accountName: account.name };
+  return {
+    input: q,
+    totals: quoteTotals(q),
+    termStart: term.start,
+    termEnd: term.end,
+    currency: sub.currency,
+    accountName: account.name,
+  };
 }
 
 export async function createQuote(ctx: Ctx, input: QuoteDraftInput): Promise<Quote> {
@@ -196,7 +214,12 @@ export async function createQuote(ctx: Ctx, input: QuoteDraftInput): Promise<Quo
       };
       await qs.insertQuote(trx, row);
       await event(ctx, trx, row.id, 'created', null, { totals: t, input: q });
-      await recordAudit(ctx, trx, { entity: 'quote', entityId: row.id, action: 'create', after: row });
+      await recordAudit(ctx, trx, {
+        entity: 'quote',
+        entityId: row.id,
+        action: 'create',
+        after: row,
+      });
       return toQuote(row);
     }),
   );
@@ -225,17 +248,25 @@ export async function getQuote(ctx: Ctx, id: string) {
   };
 }
 
-export async function listQuotes(ctx: Ctx, f: { accountId?: string; subscriptionId?: string; status?: string; limit?: number }) {
+export async function listQuotes(
+  ctx: Ctx,
+  f: { accountId?: string; subscriptionId?: string; status?: string; limit?: number },
+) {
   ctx.can('read', 'account');
   return (await qs.listQuotes(ctx.db, f, f.limit ?? 100)).map(toQuote);
 }
 
 /** Change a draft's terms; sent and decided quotes are fixed (make a new one). */
-export async function updateQuote(ctx: Ctx, id: string, input: Omit<QuoteDraftInput, 'subscriptionId'>) {
+export async function updateQuote(
+  ctx: Ctx,
+  id: string,
+  input: Omit<QuoteDraftInput, 'subscriptionId'>,
+) {
   return inTx(ctx.db, async (trx) => {
     const { row, account } = await loadQuote(ctx, trx, id);
     ctx.can('write', 'account', { ownerId: account?.owner_id });
-    if (row.status !== 'draft') throw invalid('status', `a ${row.status} quote cannot be edited; make a new one`);
+    if (row.status !== 'draft')
+      throw invalid('status', `a ${row.status} quote cannot be edited; make a new one`);
     const sub = await subscriptionStore.getSubscription(trx, row.subscription_id);
     if (!sub) throw notFound('subscription', row.subscription_id);
     const q = priceInputs(sub, {
@@ -268,7 +299,13 @@ export async function updateQuote(ctx: Ctx, id: string, input: Omit<QuoteDraftIn
     };
     await qs.updateQuote(trx, id, patch);
     await event(ctx, trx, id, 'edited', null, { totals: t, input: q });
-    await recordAudit(ctx, trx, { entity: 'quote', entityId: id, action: 'update', before: row, after: { ...row, ...patch } });
+    await recordAudit(ctx, trx, {
+      entity: 'quote',
+      entityId: id,
+      action: 'update',
+      before: row,
+      after: { ...row, ...patch },
+    });
     return toQuote({ ...row, ...patch });
   });
 }
@@ -298,7 +335,11 @@ export async function decideQuote(
       };
       if (!allowed[action].includes(status)) {
         const hint = action === 'sign' && status === 'draft' ? ': send it first' : '';
-        throw new AppError('conflict', `a ${status} quote cannot be ${action === 'lose' ? 'lost' : `${action === 'send' ? 'sent' : 'signed'}`}${hint}`, { field: 'status' });
+        throw new AppError(
+          'conflict',
+          `a ${status} quote cannot be ${action === 'lose' ? 'lost' : `${action === 'send' ? 'sent' : 'signed'}`}${hint}`,
+          { field: 'status' },
+        );
       }
       const at = ctx.now().toISOString();
       const patch: Partial<qs.QuoteRow> = { updated_at: at };
@@ -313,7 +354,11 @@ export async function decideQuote(
         patch.lost_reason = reason;
         patch.decided_at = at;
       } else {
-        const sub = await subscriptionStore.getSubscriptionForUpdate(trx, ctx.dialect, row.subscription_id);
+        const sub = await subscriptionStore.getSubscriptionForUpdate(
+          trx,
+          ctx.dialect,
+          row.subscription_id,
+        );
         if (!sub) throw notFound('subscription', row.subscription_id);
         const changed = changedFields(JSON.parse(row.based_on) as BasedOn, basedOn(sub));
         if (changed.length > 0) {
@@ -337,7 +382,13 @@ export async function decideQuote(
       }
       await qs.updateQuote(trx, id, patch);
       await event(ctx, trx, id, patch.status!, input.note ?? input.reason ?? null, {});
-      await recordAudit(ctx, trx, { entity: 'quote', entityId: id, action: patch.status!, before: row, after: { ...row, ...patch } });
+      await recordAudit(ctx, trx, {
+        entity: 'quote',
+        entityId: id,
+        action: patch.status!,
+        before: row,
+        after: { ...row, ...patch },
+      });
       const money = `${formatMinor(Number(row.total_minor), row.currency)} ${row.currency}`;
       await timeline.record(ctx, trx, row.account_id, {
         kind: 'renewal_quote',

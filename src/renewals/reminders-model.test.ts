@@ -15,7 +15,10 @@ const history = fc.record({
     fc.record({
       firstOffset: fc.integer({ min: 0, max: 200 }),
       moves: fc.array(
-        fc.record({ onDay: fc.integer({ min: 0, max: 200 }), toOffset: fc.integer({ min: 0, max: 260 }) }),
+        fc.record({
+          onDay: fc.integer({ min: 0, max: 200 }),
+          toOffset: fc.integer({ min: 0, max: 260 }),
+        }),
         { maxLength: 4 },
       ),
     }),
@@ -43,14 +46,16 @@ describe('renewal reminders over generated schedules', () => {
           const plan = planReminders(state, today, windows, recorded);
           // At most one message per subscription per run.
           const perSub = new Map<string, number>();
-          for (const k of plan.send) perSub.set(k.subscriptionId, (perSub.get(k.subscriptionId) ?? 0) + 1);
+          for (const k of plan.send)
+            perSub.set(k.subscriptionId, (perSub.get(k.subscriptionId) ?? 0) + 1);
           for (const n of perSub.values()) expect(n).toBe(1);
           for (const k of [...plan.send, ...plan.supersede]) {
             const key = reminderKey(k);
             expect(recorded.has(key)).toBe(false);
             recorded.add(key);
           }
-          for (const k of plan.send) sends.set(reminderKey(k), (sends.get(reminderKey(k)) ?? 0) + 1);
+          for (const k of plan.send)
+            sends.set(reminderKey(k), (sends.get(reminderKey(k)) ?? 0) + 1);
           // The window a renewal stands in at this run has been sent exactly once, now or
           // before, unless it was passed over earlier (see below).
           for (const s of state) {

@@ -24,7 +24,10 @@ for (const dialect of testDialects()) {
           { name: 'Globex', days: 70, mrrMinor: 2_000_00 },
         ]);
         const [acme, globex] = subs;
-        const mail = mailSettings({ TENURE_SMTP_URL: smtp.url, TENURE_MAIL_FROM: 'CS <cs@tenure.test>' });
+        const mail = mailSettings({
+          TENURE_SMTP_URL: smtp.url,
+          TENURE_MAIL_FROM: 'CS <cs@tenure.test>',
+        });
         const transports = realTransports(mail);
         const runOn = async (day: string, times = 1) => {
           ctx.setNow(`${day}T08:00:00.000Z`);
@@ -32,7 +35,11 @@ for (const dialect of testDialects()) {
           await deliverDue(ctx, transports, mail);
         };
         const moveAcme = async (to: string) =>
-          db.db.updateTable('subscriptions').set({ end_date: to }).where('id', '=', acme!.subscriptionId).execute();
+          db.db
+            .updateTable('subscriptions')
+            .set({ end_date: to })
+            .where('id', '=', acme!.subscriptionId)
+            .execute();
 
         // Day 0: Globex is 70 days out — its 90-day reminder (120 superseded); Acme is beyond 120.
         await runOn(TODAY, 3);
@@ -47,7 +54,10 @@ for (const dialect of testDialects()) {
         await runOn(addDays(TODAY, 28));
         // Globex in its 30-day window (the run came a week late: 23 days out), Acme at 90.
         await runOn(addDays(TODAY, 47), 2);
-        const subjects = smtp.mailbox().map((m) => m.subject).sort();
+        const subjects = smtp
+          .mailbox()
+          .map((m) => m.subject)
+          .sort();
         expect(subjects).toEqual([
           `Acme renews on ${acme!.renewalDate} (120 days)`,
           `Acme renews on ${acme!.renewalDate} (78 days)`,
@@ -63,9 +73,15 @@ for (const dialect of testDialects()) {
           .orderBy('subscription_id')
           .orderBy('window_days')
           .execute();
-        const of = (id: string) => rows.filter((r) => r.subscription_id === id).map((r) => `${r.window_days}:${r.status}`);
+        const of = (id: string) =>
+          rows.filter((r) => r.subscription_id === id).map((r) => `${r.window_days}:${r.status}`);
         expect(of(acme!.subscriptionId)).toEqual(['90:sent', '120:sent']);
-        expect(of(globex!.subscriptionId)).toEqual(['30:sent', '60:sent', '90:sent', '120:superseded']);
+        expect(of(globex!.subscriptionId)).toEqual([
+          '30:sent',
+          '60:sent',
+          '90:sent',
+          '120:superseded',
+        ]);
         const tl = await listTimeline(ctx, globex!.accountId, { limit: 50 });
         expect(tl.items.filter((e) => e.kind === 'renewal_reminder_sent')).toHaveLength(3);
       } finally {

@@ -123,7 +123,8 @@ export async function runRenewalReminders(
   for (let i = 0; i < plan.supersede.length; i += TX_SIZE) {
     await ctx.db.transaction().execute(async (trx) => {
       for (const k of plan.supersede.slice(i, i + TX_SIZE)) {
-        if (await claim(trx, k, bySub.get(k.subscriptionId)!.accountId, 'superseded', at)) superseded += 1;
+        if (await claim(trx, k, bySub.get(k.subscriptionId)!.accountId, 'superseded', at))
+          superseded += 1;
       }
     });
   }
@@ -139,7 +140,11 @@ export async function runRenewalReminders(
         await timeline.record(ctx, trx, s.accountId, {
           kind: 'renewal_reminder_sent',
           title,
-          data: { subscriptionId: s.subscriptionId, renewalDate: s.renewalDate, windowDays: k.windowDays },
+          data: {
+            subscriptionId: s.subscriptionId,
+            renewalDate: s.renewalDate,
+            windowDays: k.windowDays,
+          },
         });
         const dedupeKey = `renewal-reminder:${s.subscriptionId}:${s.renewalDate}:${k.windowDays}`;
         if (settings.reminders.email && s.ownerEmail) {

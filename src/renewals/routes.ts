@@ -7,7 +7,12 @@ import { guard } from '../server/auth.js';
 import { ctxOf } from '../server/context.js';
 import { sendCsv } from '../server/csv.js';
 import { quoteFileName, renderQuoteHtml, renderQuotePdf } from './document.js';
-import { createOpportunity, expansionCandidates, listOpportunities, moveOpportunity } from './expansion.js';
+import {
+  createOpportunity,
+  expansionCandidates,
+  listOpportunities,
+  moveOpportunity,
+} from './expansion.js';
 import { listOutcomes, recordOutcome } from './outcomes.js';
 import {
   createQuote,
@@ -47,7 +52,8 @@ export const renewalRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'The renewal pipeline: live subscriptions by renewal date, with window and bucket',
-        description: 'Overdue renewals and the next 120 days by default; `window` picks one window.',
+        description:
+          'Overdue renewals and the next 120 days by default; `window` picks one window.',
         querystring: s.PipelineQuery,
         response: { 200: s.PipelineOut, 400: ErrorOut },
       },
@@ -87,7 +93,8 @@ export const renewalRoutes: FastifyPluginAsyncZod = async (app) => {
       config: guard('read', 'account'),
       schema: {
         tags,
-        summary: 'Forecast for a quarter: ARR up, expected (ARR × bucket probability), at risk, best and worst case',
+        summary:
+          'Forecast for a quarter: ARR up, expected (ARR × bucket probability), at risk, best and worst case',
         querystring: s.ForecastQuery,
         response: { 200: s.ForecastOut, 400: ErrorOut },
       },
@@ -100,7 +107,8 @@ export const renewalRoutes: FastifyPluginAsyncZod = async (app) => {
       config: guard('write', 'account'),
       schema: {
         tags,
-        summary: 'Override a renewal’s bucket with a reason (kept on the timeline); bucket null clears it',
+        summary:
+          'Override a renewal’s bucket with a reason (kept on the timeline); bucket null clears it',
         params: s.SubscriptionParams,
         body: s.OverrideBody,
         response: { 200: s.OverrideOut, ...errors },
@@ -114,7 +122,8 @@ export const renewalRoutes: FastifyPluginAsyncZod = async (app) => {
       config: guard('write', 'account'),
       schema: {
         tags,
-        summary: 'Record how a renewal ended: renewed (at what ARR), downgraded, or churned (with a reason)',
+        summary:
+          'Record how a renewal ended: renewed (at what ARR), downgraded, or churned (with a reason)',
         params: s.SubscriptionParams,
         body: s.OutcomeBody,
         response: { 201: s.OutcomeOut, ...errors },
@@ -152,7 +161,11 @@ export const renewalRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/renewals/settings',
     {
       config: guard('read', 'setting'),
-      schema: { tags, summary: 'Renewal settings', response: { 200: RenewalSettingsSchema, 403: ErrorOut } },
+      schema: {
+        tags,
+        summary: 'Renewal settings',
+        response: { 200: RenewalSettingsSchema, 403: ErrorOut },
+      },
     },
     async (req) => getRenewalSettings(ctxOf(req)),
   );
@@ -162,7 +175,8 @@ export const renewalRoutes: FastifyPluginAsyncZod = async (app) => {
       config: guard('write', 'setting'),
       schema: {
         tags,
-        summary: 'Change renewal settings: probabilities, bucket rules, reminder windows, quotes, expansion events',
+        summary:
+          'Change renewal settings: probabilities, bucket rules, reminder windows, quotes, expansion events',
         body: RenewalSettingsPatch,
         response: { 200: RenewalSettingsSchema, ...errors },
       },
@@ -350,7 +364,8 @@ const expansionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: guard('write', 'account'),
       schema: {
         tags: expansionTags,
-        summary: 'Move an opportunity (identified → qualified → proposed → won / lost); won books the revenue',
+        summary:
+          'Move an opportunity (identified → qualified → proposed → won / lost); won books the revenue',
         params: IdParams,
         body: s.OpportunityPatchBody,
         response: { 200: s.OpportunityOut, ...errors },

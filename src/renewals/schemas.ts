@@ -13,8 +13,17 @@ const BucketEnum = z.enum(BUCKETS);
 
 export const PipelineQuery = z
   .object({
-    window: z.enum(WINDOW_KEYS).optional().describe('one window; default: overdue and the next `days`'),
-    days: z.coerce.number().int().min(1).max(730).optional().describe('horizon in days (default 120)'),
+    window: z
+      .enum(WINDOW_KEYS)
+      .optional()
+      .describe('one window; default: overdue and the next `days`'),
+    days: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(730)
+      .optional()
+      .describe('horizon in days (default 120)'),
     bucket: BucketEnum.optional(),
     ownerId: Id.optional(),
     accountId: Id.optional(),

@@ -90,11 +90,13 @@ for (const dialect of testDialects()) {
       } while (cursor);
       expect(seen).toEqual(all.items.map((i) => i.subscriptionId));
 
-      expect((await pipeline(ctx, { window: '60' })).items.map((i) => i.accountName)).toEqual(['Forty Co']);
-      expect((await pipeline(ctx, { bucket: 'at_risk' })).items).toHaveLength(2);
-      expect((await pipeline(ctx, { currency: 'EUR' })).items.map((i) => i.subscriptionId)).toEqual([
-        hundred!.subscriptionId,
+      expect((await pipeline(ctx, { window: '60' })).items.map((i) => i.accountName)).toEqual([
+        'Forty Co',
       ]);
+      expect((await pipeline(ctx, { bucket: 'at_risk' })).items).toHaveLength(2);
+      expect((await pipeline(ctx, { currency: 'EUR' })).items.map((i) => i.subscriptionId)).toEqual(
+        [hundred!.subscriptionId],
+      );
       expect((await pipeline(ctx, { days: 365 })).items).toHaveLength(6);
 
       const summary = await pipelineSummary(ctx, {});
@@ -119,7 +121,9 @@ for (const dialect of testDialects()) {
       const { ctx, subs } = await renewalBook(db, BOOK);
       const soon = subs[1]!;
       await refreshSignals(ctx);
-      const bad = await reject(overrideBucket(ctx, soon.subscriptionId, { bucket: 'churning', reason: ' ' }));
+      const bad = await reject(
+        overrideBucket(ctx, soon.subscriptionId, { bucket: 'churning', reason: ' ' }),
+      );
       expect(bad).toMatchObject({ code: 'validation', field: 'reason' });
       const r = await overrideBucket(ctx, soon.subscriptionId, {
         bucket: 'churning',
@@ -135,7 +139,9 @@ for (const dialect of testDialects()) {
       );
       // A refresh does not undo it; a new renewal date does.
       await refreshSignals(ctx);
-      expect((await pipeline(ctx, { accountId: soon.accountId })).items[0]!.bucket).toBe('churning');
+      expect((await pipeline(ctx, { accountId: soon.accountId })).items[0]!.bucket).toBe(
+        'churning',
+      );
       await db.db
         .updateTable('subscriptions')
         .set({ end_date: addDays(soon.renewalDate, 5) })
@@ -175,7 +181,9 @@ for (const dialect of testDialects()) {
       expect(again.currencies.find((c) => c.currency === 'USD')!.expectedMinor).toBe(
         arr[0]! + arr[2]! + arr[1]! / 2,
       );
-      expect(await reject(putRenewalSettings(ctx, { probabilities: { at_risk: 10_001 } }))).toMatchObject({
+      expect(
+        await reject(putRenewalSettings(ctx, { probabilities: { at_risk: 10_001 } })),
+      ).toMatchObject({
         code: 'validation',
         field: 'probabilities.at_risk',
       });
@@ -191,21 +199,48 @@ for (const dialect of testDialects()) {
       const [keeps, shrinks, leaves] = subs;
       await setTier(db, leaves!.accountId, 'Red');
       await refreshSignals(ctx);
-      const r = await recordOutcome(ctx, keeps!.subscriptionId, { outcome: 'renewed', arrMinor: 12_600_00 });
-      expect(r).toMatchObject({ outcome: 'renewed', arrBeforeMinor: 12_000_00, arrAfterMinor: 12_600_00, bucket: 'on_track' });
-      const moved = await db.db.selectFrom('subscriptions').selectAll().where('id', '=', keeps!.subscriptionId).executeTakeFirstOrThrow();
+      const r = await recordOutcome(ctx, keeps!.subscriptionId, {
+        outcome: 'renewed',
+        arrMinor: 12_600_00,
+      });
+      expect(r).toMatchObject({
+        outcome: 'renewed',
+        arrBeforeMinor: 12_000_00,
+        arrAfterMinor: 12_600_00,
+        bucket: 'on_track',
+      });
+      const moved = await db.db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('id', '=', keeps!.subscriptionId)
+        .executeTakeFirstOrThrow();
       expect(moved.end_date).toBe(addDays(keeps!.renewalDate, 365));
       expect(Number(moved.mrr_minor)).toBe(1_050_00);
       const movements = await listMovements(ctx, keeps!.accountId);
-      expect(movements.at(-1)).toMatchObject({ kind: 'expansion', mrrDeltaMinor: 50_00, effectiveDate: keeps!.renewalDate });
+      expect(movements.at(-1)).toMatchObject({
+        kind: 'expansion',
+        mrrDeltaMinor: 50_00,
+        effectiveDate: keeps!.renewalDate,
+      });
 
-      expect(await reject(recordOutcome(ctx, shrinks!.subscriptionId, { outcome: 'renewed', arrMinor: 10_000_00 }))).toMatchObject({
+      expect(
+        await reject(
+          recordOutcome(ctx, shrinks!.subscriptionId, { outcome: 'renewed', arrMinor: 10_000_00 }),
+        ),
+      ).toMatchObject({
         field: 'arrMinor',
       });
-      await recordOutcome(ctx, shrinks!.subscriptionId, { outcome: 'downgraded', arrMinor: 18_000_00 });
-      expect((await listMovements(ctx, shrinks!.accountId)).at(-1)).toMatchObject({ kind: 'contraction' });
+      await recordOutcome(ctx, shrinks!.subscriptionId, {
+        outcome: 'downgraded',
+        arrMinor: 18_000_00,
+      });
+      expect((await listMovements(ctx, shrinks!.accountId)).at(-1)).toMatchObject({
+        kind: 'contraction',
+      });
 
-      expect(await reject(recordOutcome(ctx, leaves!.subscriptionId, { outcome: 'churned' }))).toMatchObject({
+      expect(
+        await reject(recordOutcome(ctx, leaves!.subscriptionId, { outcome: 'churned' })),
+      ).toMatchObject({
         field: 'churnReason',
       });
       const lost = await recordOutcome(ctx, leaves!.subscriptionId, {
@@ -214,17 +249,34 @@ for (const dialect of testDialects()) {
         note: 'Moved to a rival',
       });
       expect(lost).toMatchObject({ bucket: 'at_risk', arrAfterMinor: 0 });
-      const acct = await db.db.selectFrom('accounts').selectAll().where('id', '=', leaves!.accountId).executeTakeFirstOrThrow();
-      expect(acct).toMatchObject({ stage: 'churned', churn_reason: 'competition', churned_on: leaves!.renewalDate });
+      const acct = await db.db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('id', '=', leaves!.accountId)
+        .executeTakeFirstOrThrow();
+      expect(acct).toMatchObject({
+        stage: 'churned',
+        churn_reason: 'competition',
+        churned_on: leaves!.renewalDate,
+      });
       // Once per renewal: the subscription is no longer up for renewal.
-      expect(await reject(recordOutcome(ctx, leaves!.subscriptionId, { outcome: 'churned', churnReason: 'value' }))).toMatchObject({
+      expect(
+        await reject(
+          recordOutcome(ctx, leaves!.subscriptionId, { outcome: 'churned', churnReason: 'value' }),
+        ),
+      ).toMatchObject({
         code: 'validation',
       });
 
       // The closed renewals show in the quarter, and calibrate the probabilities.
       const f = await forecast(ctx, { quarter: '2027Q1' });
       const usd = f.currencies[0]!;
-      expect(usd.closed).toEqual({ renewals: 3, upMinor: 72_000_00, renewedMinor: 30_600_00, churnedMinor: 36_000_00 });
+      expect(usd.closed).toEqual({
+        renewals: 3,
+        upMinor: 72_000_00,
+        renewedMinor: 30_600_00,
+        churnedMinor: 36_000_00,
+      });
       expect(usd.open).toBe(0);
       const onTrack = f.probabilities.find((p) => p.bucket === 'on_track')!;
       expect(onTrack).toMatchObject({ renewed: 2, total: 2, source: 'calibrated' });

@@ -95,7 +95,12 @@ export async function pipeline(ctx: Ctx, q: PipelineQuery) {
   ctx.can('read', 'account');
   const today = toIsoDate(ctx.now());
   const limit = q.limit ?? 100;
-  const rows = await store.pipelinePage(ctx.db, filterOf(q, today), limit + 1, decodeCursor(q.cursor));
+  const rows = await store.pipelinePage(
+    ctx.db,
+    filterOf(q, today),
+    limit + 1,
+    decodeCursor(q.cursor),
+  );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
@@ -112,7 +117,11 @@ export async function pipeline(ctx: Ctx, q: PipelineQuery) {
 export async function pipelineSummary(ctx: Ctx, q: PipelineQuery) {
   ctx.can('read', 'account');
   const today = toIsoDate(ctx.now());
-  const rows = await store.pipelineSummary(ctx.db, filterOf({ ...q, bucket: undefined }, today), today);
+  const rows = await store.pipelineSummary(
+    ctx.db,
+    filterOf({ ...q, bucket: undefined }, today),
+    today,
+  );
   return {
     asOf: today,
     cells: rows.map((r) => ({
@@ -167,9 +176,13 @@ export async function* pipelineCsv(ctx: Ctx, q: PipelineQuery): AsyncGenerator<s
 }
 
 /** The probabilities in use: configured, or calibrated from recorded outcomes. */
-export async function probabilities(ctx: Ctx): Promise<{ used: Probabilities; detail: Calibrated[] }> {
+export async function probabilities(
+  ctx: Ctx,
+): Promise<{ used: Probabilities; detail: Calibrated[] }> {
   const settings = await readRenewalSettings(ctx.db);
-  const counts = Object.fromEntries(BUCKETS.map((b) => [b, { renewed: 0, total: 0 }])) as OutcomeCounts;
+  const counts = Object.fromEntries(
+    BUCKETS.map((b) => [b, { renewed: 0, total: 0 }]),
+  ) as OutcomeCounts;
   if (settings.calibrate) {
     for (const r of await store.outcomeCounts(ctx.db)) {
       if ((BUCKETS as readonly string[]).includes(r.bucket))
@@ -206,7 +219,10 @@ export async function forecast(ctx: Ctx, q: { quarter?: string; from?: string; t
   const open = forecastOf(rows, p.used);
   const currencies = new Set([...open.map((c) => c.currency), ...closed.map((c) => c.currency)]);
   return {
-    period: { ...period, label: q.from ? `${period.from} to ${period.to}` : quarterOf(period.from) },
+    period: {
+      ...period,
+      label: q.from ? `${period.from} to ${period.to}` : quarterOf(period.from),
+    },
     asOf: today,
     probabilities: p.detail,
     currencies: [...currencies].sort().map((currency) => {
@@ -217,7 +233,9 @@ export async function forecast(ctx: Ctx, q: { quarter?: string; from?: string; t
         renewals: mine.reduce((t, c) => t + c.count, 0),
         upMinor: mine.reduce((t, c) => t + c.beforeMinor, 0),
         renewedMinor: kept.reduce((t, c) => t + c.afterMinor, 0),
-        churnedMinor: mine.filter((c) => c.outcome === 'churned').reduce((t, c) => t + c.beforeMinor, 0),
+        churnedMinor: mine
+          .filter((c) => c.outcome === 'churned')
+          .reduce((t, c) => t + c.beforeMinor, 0),
       };
       const o = f ?? {
         currency,
@@ -290,6 +308,12 @@ export async function overrideBucket(
           : `Renewal moved from ${BUCKET_LABELS[from]} to ${BUCKET_LABELS[to]}: ${reason}`,
       data: { subscriptionId: sub.id, renewalDate: sub.end_date, from, to, reason },
     });
-    return { subscriptionId: sub.id, renewalDate: sub.end_date, bucket: to, automatic: auto, reason };
+    return {
+      subscriptionId: sub.id,
+      renewalDate: sub.end_date,
+      bucket: to,
+      automatic: auto,
+      reason,
+    };
   });
 }

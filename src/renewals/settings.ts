@@ -69,7 +69,10 @@ export const RenewalSettingsPatch = z
   .meta({ id: 'RenewalSettingsUpdate' });
 export type RenewalSettingsInput = z.input<typeof RenewalSettingsPatch>;
 
-function merge(base: RenewalSettings, patch: z.infer<typeof RenewalSettingsPatch>): RenewalSettings {
+function merge(
+  base: RenewalSettings,
+  patch: z.infer<typeof RenewalSettingsPatch>,
+): RenewalSettings {
   return {
     probabilities: { ...base.probabilities, ...patch.probabilities },
     calibrate: patch.calibrate ?? base.calibrate,

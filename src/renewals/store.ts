@@ -118,17 +118,19 @@ export async function pipelineSummary(db: Executor, f: PipelineFilter, today: Is
     when s.end_date <= ${addDays(today, 60)} then '60'
     when s.end_date <= ${addDays(today, 90)} then '90'
     else '120' end`;
-  return pipelineBase(db, f)
-    .select([
-      window.as('window'),
-      sql<string>`coalesce(o.bucket, g.bucket, 'on_track')`.as('bucket'),
-      's.currency',
-      sql<number>`count(*)`.as('count'),
-      sql<number>`sum(s.mrr_minor) * 12`.as('arr'),
-    ])
-    // By position: PostgreSQL does not match a parameterised CASE to its twin in GROUP BY.
-    .groupBy([sql`1`, sql`2`, sql`3`])
-    .execute();
+  return (
+    pipelineBase(db, f)
+      .select([
+        window.as('window'),
+        sql<string>`coalesce(o.bucket, g.bucket, 'on_track')`.as('bucket'),
+        's.currency',
+        sql<number>`count(*)`.as('count'),
+        sql<number>`sum(s.mrr_minor) * 12`.as('arr'),
+      ])
+      // By position: PostgreSQL does not match a parameterised CASE to its twin in GROUP BY.
+      .groupBy([sql`1`, sql`2`, sql`3`])
+      .execute()
+  );
 }
 
 /** ARR up for renewal per currency and bucket between two dates: the forecast's input. */

@@ -18,7 +18,8 @@ export async function renewalBook(
 ) {
   const ctx = testCtx(db, `${TODAY}T09:00:00.000Z`);
   const owner = await createUser(ctx, { email: 'ana@example.com', name: 'Ana', role: 'csm' });
-  const out: { accountId: string; subscriptionId: string; renewalDate: string; name: string }[] = [];
+  const out: { accountId: string; subscriptionId: string; renewalDate: string; name: string }[] =
+    [];
   for (const s of subs) {
     const account = await createAccount(ctx, { name: s.name, ownerId: owner.id });
     const renewalDate = addDays(TODAY, s.days);
@@ -38,14 +39,21 @@ export async function renewalBook(
 }
 
 /** Put an account in a health tier by writing its latest snapshot (the default model). */
-export async function setTier(db: TestDb, accountId: string, tier: 'Green' | 'Yellow' | 'Red', day = TODAY) {
+export async function setTier(
+  db: TestDb,
+  accountId: string,
+  tier: 'Green' | 'Yellow' | 'Red',
+  day = TODAY,
+) {
   await ensurePresetModels(testCtx(db));
   const model = await db.db
     .selectFrom('health_models')
     .select(['id', 'key', 'version', 'definition'])
     .orderBy('key')
     .executeTakeFirstOrThrow();
-  const names = (JSON.parse(model.definition) as { tiers: { name: string }[] }).tiers.map((t) => t.name);
+  const names = (JSON.parse(model.definition) as { tiers: { name: string }[] }).tiers.map(
+    (t) => t.name,
+  );
   const name = tier === 'Green' ? names[0]! : tier === 'Red' ? names[names.length - 1]! : names[1]!;
   await db.db
     .insertInto('health_snapshots')
