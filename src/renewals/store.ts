@@ -100,12 +100,10 @@ export async function pipelinePage(
     'g.open_alerts',
   ]);
   if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('s.end_date', '>', after.date),
-        eb.and([eb('s.end_date', '=', after.date), eb('s.id', '>', after.id)]),
-      ]),
-    );
+    // The plain lower bound lets the end-date index start at the cursor, not the beginning.
+    q = q
+      .where('s.end_date', '>=', after.date)
+      .where((eb) => eb.or([eb('s.end_date', '>', after.date), eb('s.id', '>', after.id)]));
   }
   return q.orderBy('s.end_date').orderBy('s.id').limit(limit).execute();
 }
