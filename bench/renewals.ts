@@ -226,7 +226,7 @@ async function main(): Promise<void> {
 
     const h2 = openSqlite(file);
     const ctx2 = makeCtx(h2.db, h2.dialect, { now: () => new Date(`${TODAY}T12:00:00.000Z`) });
-    let t = performance.now();
+    const t = performance.now();
     const refreshed = await refreshSignals(ctx2);
     const refreshMs = performance.now() - t;
     // A few CSM overrides, as on a real board.
