@@ -4,6 +4,7 @@ import { listMovements } from '../accounts/subscription/service.js';
 import { addDays } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
 import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
+import { findOutcomes } from '../health/backtest/outcomes.js';
 import { recordOutcome } from './outcomes.js';
 import { forecast, overrideBucket, pipeline, pipelineCsv, pipelineSummary } from './service.js';
 import { putRenewalSettings } from './settings.js';

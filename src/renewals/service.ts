@@ -60,8 +60,22 @@ function decodeCursor(cursor: string | undefined): { date: string; id: string } 
 
 export type PipelineItem = ReturnType<typeof toItem>;
 
-function toItem(r: store.PipelineRow, today: IsoDate) {
+/** Day arithmetic once per distinct renewal date: a page shares few dates among many rows. */
+function dayMath(today: IsoDate) {
+  const memo = new Map<string, { days: number; window: WindowKey }>();
+  return (date: string) => {
+    let m = memo.get(date);
+    if (!m) {
+      m = { days: daysBetween(today, date), window: windowOf(date, today) ?? '120' };
+      memo.set(date, m);
+    }
+    return m;
+  };
+}
+
+function toItem(r: store.PipelineRow, days: ReturnType<typeof dayMath>) {
   const arr = Number(r.mrr_minor) * 12;
+  const d = days(r.renewal_date);
   return {
     subscriptionId: r.subscription_id,
     accountId: r.account_id,
@@ -69,8 +83,8 @@ function toItem(r: store.PipelineRow, today: IsoDate) {
     ownerId: r.owner_id,
     plan: r.plan,
     renewalDate: r.renewal_date,
-    daysToRenewal: daysBetween(today, r.renewal_date),
-    window: windowOf(r.renewal_date, today) ?? ('120' as WindowKey),
+    daysToRenewal: d.days,
+    window: d.window,
     arrMinor: arr,
     currency: r.currency,
     seats: r.seats === null ? null : Number(r.seats),
@@ -102,10 +116,11 @@ export async function pipeline(ctx: Ctx, q: PipelineQuery) {
     decodeCursor(q.cursor),
   );
   const page = rows.slice(0, limit);
+  const days = dayMath(today);
   const last = page[page.length - 1];
   return {
     asOf: today,
-    items: page.map((r) => toItem(r, today)),
+    items: page.map((r) => toItem(r, days)),
     nextCursor:
       rows.length > limit && last
         ? Buffer.from(`${last.renewal_date}|${last.subscription_id}`).toString('base64url')
