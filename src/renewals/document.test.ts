@@ -1,6 +1,8 @@
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
-import { quoteFileName, renderQuoteHtml, renderQuotePdf, type QuoteDocument } from './document.js';
+import { quoteFileName, type QuoteDocument } from './document.js';
+import { renderQuoteHtml } from './document-html.js';
+import { renderQuotePdf } from './document-pdf.js';
 import { quoteTotals, type QuoteInput } from './quote.js';
 
 /** A quote priced by the real arithmetic, so the documents are checked against real numbers. */

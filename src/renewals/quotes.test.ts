@@ -3,7 +3,7 @@ import { listMovements, updateSubscription } from '../accounts/subscription/serv
 import { addMonths } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
 import { freshTestDb, testDialects, type TestDb } from '../db/testing.js';
-import { renderQuotePdf } from './document.js';
+import { renderQuotePdf } from './document-pdf.js';
 import {
   createQuote,
   decideQuote,

@@ -6,7 +6,9 @@ import { CsvOut } from '../accounts/export/schemas.js';
 import { guard } from '../server/auth.js';
 import { ctxOf } from '../server/context.js';
 import { sendCsv } from '../server/csv.js';
-import { quoteFileName, renderQuoteHtml, renderQuotePdf } from './document.js';
+import { quoteFileName } from './document.js';
+import { renderQuoteHtml } from './document-html.js';
+import { renderQuotePdf } from './document-pdf.js';
 import {
   createOpportunity,
   expansionCandidates,
