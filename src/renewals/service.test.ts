@@ -223,6 +223,15 @@ for (const dialect of testDialects()) {
         mrrDeltaMinor: 50_00,
         effectiveDate: keeps!.renewalDate,
       });
+      // The health backtest reads the renewal from billing and the audit log.
+      const seen = await findOutcomes(db.db, {
+        from: TODAY,
+        to: addDays(TODAY, 40),
+        today: addDays(TODAY, 45),
+      });
+      expect(seen.filter((o) => o.accountId === keeps!.accountId)).toMatchObject([
+        { kind: 'renewed', date: keeps!.renewalDate, arrMinor: 12_000_00 },
+      ]);
 
       expect(
         await reject(
