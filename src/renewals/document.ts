@@ -191,4 +191,3 @@ export function quoteFileName(doc: QuoteDocument): string {
   const customer = slug(doc.customer) || 'customer';
   return `quote-${number}-${customer}.pdf`;
 }
-
