@@ -55,7 +55,6 @@ export interface PipelineRow {
   currency: string;
   seats: number | null;
   auto_renew: number;
-  updated_at: string;
   bucket: string;
   auto_bucket: string | null;
   bucket_reason: string | null;
@@ -86,7 +85,6 @@ export async function pipelinePage(
     's.currency',
     's.seats',
     's.auto_renew',
-    's.updated_at',
     sql<string>`coalesce(o.bucket, g.bucket, 'on_track')`.as('bucket'),
     'g.bucket as auto_bucket',
     'g.bucket_reason',
