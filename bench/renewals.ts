@@ -18,7 +18,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +30,7 @@ import { listModels } from '../src/health/models/service.js';
 import { createUser } from '../src/identity/service.js';
 import { quarterOf, quarterRange } from '../src/renewals/model.js';
 import { refreshSignals } from '../src/renewals/signals.js';
+import { freePort, mix, option } from './common.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = resolve(HERE, '..', '..', 'bin', 'tenure.js');
@@ -39,21 +39,6 @@ const EMAIL = 'bench.admin@example.com';
 const PASSWORD = 'renewals-bench-password-1';
 const TIERS = ['Green', 'Yellow', 'Red'];
 const CURRENCIES = ['USD', 'USD', 'USD', 'USD', 'EUR', 'EUR', 'GBP'];
-
-function option(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number((argv[i + 1] ?? '').replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 100) throw new Error(`${name}: expected a whole number ≥ 100`);
-  return n;
-}
-
-function mix(n: number, salt: number): number {
-  let x = (n ^ salt) >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 0;
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b) >>> 0;
-  return (x ^ (x >>> 16)) >>> 0;
-}
 
 /** One account per subscription, renewing over the next year (some overdue), scored today. */
 function seed(file: string, n: number, modelId: string, owners: string[]): void {
@@ -118,17 +103,6 @@ function seed(file: string, n: number, modelId: string, owners: string[]): void 
   process.stderr.write('\n');
   db.exec('analyze');
   db.close();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-    s.on('error', fail);
-  });
 }
 
 async function startServer(dir: string): Promise<{ url: string; child: ChildProcess }> {

@@ -19,27 +19,13 @@ import { migrateToLatest, openSqlite } from '../src/db/database.js';
 import { listModels } from '../src/health/models/service.js';
 import type { Condition, RuleInput } from '../src/rules/model.js';
 import { planRules, saveRule, setRuleActive } from '../src/rules/service.js';
+import { mix, option } from './common.js';
 
 const TODAY = '2026-11-30';
 const SEGMENTS = ['smb', 'mid_market', 'enterprise'];
 const STAGES = ['onboarding', 'active', 'renewal', 'expanding', 'at_risk'];
 const REGIONS = ['EMEA', 'NA', 'APAC', 'LATAM'];
 const TIERS = ['Green', 'Yellow', 'Red'];
-
-function option(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number((argv[i + 1] ?? '').replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 100) throw new Error(`${name}: expected a whole number ≥ 100`);
-  return n;
-}
-
-function mix(n: number, salt: number): number {
-  let x = (n ^ salt) >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 0;
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b) >>> 0;
-  return (x ^ (x >>> 16)) >>> 0;
-}
 
 /** Accounts with every field a condition reads, and two days of health snapshots each. */
 function seed(file: string, accounts: number, modelId: string): void {

@@ -21,26 +21,11 @@ import { buildDemo } from '../src/demo/service.js';
 import { runBacktest } from '../src/health/backtest/service.js';
 import { listModels } from '../src/health/models/service.js';
 import { scoreDay } from '../src/health/scoring/service.js';
+import { mix, option } from './common.js';
 
 const DAYS = 90;
 const TODAY = '2026-11-30';
 const SEGMENTS = ['smb', 'mid_market', 'enterprise'];
-
-function option(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number((argv[i + 1] ?? '').replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 100) throw new Error(`${name}: expected a whole number ≥ 100`);
-  return n;
-}
-
-/** A 32-bit mix of n: stable pseudo-randomness without state. */
-function mix(n: number, salt: number): number {
-  let x = (n ^ salt) >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 0;
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b) >>> 0;
-  return (x ^ (x >>> 16)) >>> 0;
-}
 
 /** Accounts, one subscription each, and 90 days of per-user daily usage, written raw. */
 function seed(file: string, accounts: number): number {
