@@ -283,9 +283,13 @@ async function main(): Promise<void> {
     // 1. Pages.
     type Page = { items: Item[]; nextCursor: string | null };
     const first = await get<Page>('/api/v1/renewals?limit=100');
+    // A cursor 50 pages in (or the last one, on a small book).
     let deep = first.nextCursor!;
-    for (let i = 0; i < 50 && deep; i++)
-      deep = (await get<Page>(`/api/v1/renewals?limit=100&cursor=${deep}`)).nextCursor!;
+    for (let i = 0; i < 50; i++) {
+      const next = (await get<Page>(`/api/v1/renewals?limit=100&cursor=${deep}`)).nextCursor;
+      if (!next) break;
+      deep = next;
+    }
     const pages = [
       '/api/v1/renewals?limit=100',
       '/api/v1/renewals?limit=100&window=60',
