@@ -128,7 +128,9 @@ describe('renewals, forecast, quotes and expansion in the web app', () => {
     expect(await moved.getByTestId('override-badge').textContent()).toBe(
       'Override · rules say On Track',
     );
-    expect(await moved.getByTestId('override-reason').textContent()).toContain(reason);
+    expect(await moved.getByTestId('override-reason').textContent()).toBe(
+      `“${reason}” — Tom Becker`,
+    );
     await expect
       .poll(async () => Number(await to.getByTestId('lane-count').textContent()))
       .toBe(before + 1);
@@ -233,7 +235,9 @@ describe('renewals, forecast, quotes and expansion in the web app', () => {
     await confirm.getByRole('button', { name: 'Sign' }).click();
     await page.getByText(`Signed: quote ${number}`).waitFor();
     await expect.poll(() => status.textContent()).toBe('Signed');
-    expect(await page.getByTestId('quote-history').textContent()).toMatch(/Drafted.*Sent.*Signed/);
+    expect(await page.getByTestId('quote-history').textContent()).toMatch(
+      /Drafted.*Tom Becker.*Sent.*Signed/,
+    );
     expect(await page.getByRole('button', { name: 'Sign' }).count()).toBe(0);
     await checkPage(page, 'quote');
 

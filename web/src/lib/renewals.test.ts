@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actorName,
   dueText,
   forecastChart,
   groupBoard,
@@ -103,5 +104,15 @@ describe('the renewals pages', () => {
     expect(nextStages('identified')).toEqual(['qualified', 'proposed', 'won', 'lost']);
     expect(nextStages('proposed')).toEqual(['won', 'lost']);
     expect(nextStages('won')).toEqual([]);
+  });
+
+  it('names actors', () => {
+    const users = [{ id: 'usr_1', name: 'Ana Lima' }];
+    expect(actorName('user:usr_1', users)).toBe('Ana Lima');
+    expect(actorName('user:usr_2', users)).toBe('A former user');
+    expect(actorName('system:system', users)).toBe('Tenure');
+    expect(actorName('operator:operator', users)).toBe('An operator (command line)');
+    expect(actorName('api_key:key_1', users)).toBe('An API key');
+    expect(actorName('someone', users)).toBe('someone');
   });
 });

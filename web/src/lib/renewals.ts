@@ -212,3 +212,16 @@ export function nextStages(from: Stage): Stage[] {
   if (from === 'won' || from === 'lost') return [];
   return STAGES.filter((to) => to === 'lost' || ORDER[to] > ORDER[from]);
 }
+
+/**
+ * Who did it, in words: the API records actors as "user:usr_…", "system:…", "operator:…"
+ * or "api_key:…"; a person is named when the users list knows them.
+ */
+export function actorName(label: string, users: readonly { id: string; name: string }[]): string {
+  const [kind, id] = label.split(':', 2);
+  if (kind === 'user') return users.find((u) => u.id === id)?.name ?? 'A former user';
+  if (kind === 'system') return 'Tenure';
+  if (kind === 'operator') return 'An operator (command line)';
+  if (kind === 'api_key') return 'An API key';
+  return label;
+}

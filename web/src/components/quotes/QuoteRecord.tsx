@@ -2,6 +2,7 @@ import { Button, Group, Paper, Text, Timeline, Title } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { relative } from '../../lib/format';
 import type { QuoteDetail } from '../../lib/renewals';
+import { useActorName } from '../renewals/hooks';
 
 const ACTION_WORD: Record<string, string> = {
   created: 'Drafted',
@@ -13,6 +14,7 @@ const ACTION_WORD: Record<string, string> = {
 
 /** What happened to the quote, oldest first, with who did it and their note. */
 export function QuoteHistory({ quote }: { quote: QuoteDetail }) {
+  const who = useActorName();
   return (
     <Paper withBorder radius="md" p="md">
       <Title order={2} size="h4" mb="sm">
@@ -34,7 +36,7 @@ export function QuoteHistory({ quote }: { quote: QuoteDetail }) {
               </Text>
             )}
             <Text size="xs" c="dimmed" title={h.at}>
-              {relative(h.at)} · {h.actor}
+              {relative(h.at)} · {who(h.actor)}
             </Text>
           </Timeline.Item>
         ))}

@@ -86,11 +86,12 @@ function Lane({
       style={{
         borderRadius: 'var(--mantine-radius-md)',
         background: `var(--mantine-color-${color}-light)`,
-        outline: over
-          ? `2px dashed var(--mantine-color-${color}-6)`
-          : accepts
-            ? `1px dashed var(--mantine-color-${color}-4)`
-            : undefined,
+        outline:
+          over && accepts
+            ? `2px dashed var(--mantine-color-${color}-6)`
+            : accepts
+              ? `1px dashed var(--mantine-color-${color}-4)`
+              : undefined,
         minHeight: 64,
       }}
     >

@@ -10,6 +10,7 @@ import type { DragEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { day, money } from '../../lib/format';
 import { BUCKET_COLOR, BUCKET_LABEL, BUCKETS, dueText, type RenewalItem } from '../../lib/renewals';
+import { useActorName } from './hooks';
 import type { OverrideTarget } from './OverrideModal';
 
 /** The type a dragged card carries, so lanes ignore anything else dropped on them. */
@@ -98,6 +99,7 @@ function BucketDot({ bucket }: { bucket: RenewalItem['bucket'] }) {
 
 /** The override's badge and reason: whose call it was and why. */
 export function OverrideNote({ item }: { item: RenewalItem }) {
+  const who = useActorName();
   if (!item.override) return null;
   return (
     <Stack gap={2} data-testid="override">
@@ -111,7 +113,7 @@ export function OverrideNote({ item }: { item: RenewalItem }) {
         Override · rules say {BUCKET_LABEL[item.autoBucket]}
       </Badge>
       <Text size="xs" fs="italic" data-testid="override-reason">
-        “{item.override.reason}” — {item.override.by}
+        “{item.override.reason}” — {who(item.override.by)}
       </Text>
     </Stack>
   );

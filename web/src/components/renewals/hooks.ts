@@ -3,7 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, messageOf, unwrap } from '../../api/client';
 import { useUrlState, oneOf } from '../admin/Layout';
 import { useUser } from '../../lib/session';
-import { BUCKET_LABEL, BUCKETS, type Bucket, type RenewalItem } from '../../lib/renewals';
+import {
+  actorName,
+  BUCKET_LABEL,
+  BUCKETS,
+  type Bucket,
+  type RenewalItem,
+} from '../../lib/renewals';
+import { usePeople } from '../tasks/hooks';
 
 /** Pages of 500, at most this many: more renewals than a board can show in 120 days. */
 const MAX_PAGES = 4;
@@ -129,4 +136,10 @@ export function useRecompute() {
         message: messageOf(err),
       }),
   });
+}
+
+/** "user:usr_…" → the person's name (the users list is cached and shared with other pages). */
+export function useActorName(): (label: string) => string {
+  const { users } = usePeople();
+  return (label) => actorName(label, users);
 }
