@@ -39,6 +39,11 @@ const Catalog = lazy(() => import('./pages/admin/Catalog'));
 const Users = lazy(() => import('./pages/admin/Users'));
 const Keys = lazy(() => import('./pages/admin/Keys'));
 const Audit = lazy(() => import('./pages/admin/Audit'));
+const Renewals = lazy(() => import('./pages/Renewals'));
+const Forecast = lazy(() => import('./pages/Forecast'));
+const Quotes = lazy(() => import('./pages/Quotes'));
+const Quote = lazy(() => import('./pages/Quote'));
+const Expansion = lazy(() => import('./pages/Expansion'));
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -77,6 +82,8 @@ const resolver: CSSVariablesResolver = () => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': '#5c636a',
+    // Field errors under inputs, AA on white (Mantine's red measures 4.3:1).
+    '--mantine-color-error': AA_TEXT.red!,
     ...Object.fromEntries(
       Object.entries(AA_TEXT).flatMap(([c, v]) => [
         [`--mantine-color-${c}-light-color`, v],
@@ -129,6 +136,15 @@ const router = createBrowserRouter([
           { path: 'rules', element: <Page title="Rules" lazy={<Rules />} /> },
           { path: 'rules/:key', element: <Page title="Rule" lazy={<Rules />} /> },
           { path: 'team', element: <Page title="Team" lazy={<Team />} /> },
+          { path: 'renewals', element: <Page title="Renewals" lazy={<Renewals />} /> },
+          {
+            path: 'renewals/forecast',
+            element: <Page title="Renewal forecast" lazy={<Forecast />} />,
+          },
+          { path: 'quotes', element: <Page title="Quotes" lazy={<Quotes />} /> },
+          { path: 'quotes/new', element: <Page title="New quote" lazy={<Quote />} /> },
+          { path: 'quotes/:id', element: <Page title="Quote" lazy={<Quote />} /> },
+          { path: 'expansion', element: <Page title="Expansion" lazy={<Expansion />} /> },
           { path: 'profile', element: <Page title="Profile" lazy={<Profile />} /> },
           { path: 'models', element: <Page title="Health models" lazy={<Models />} /> },
           { path: 'models/:key', element: <Page title="Health model" lazy={<Models />} /> },

@@ -22,7 +22,11 @@ import {
   IconSend,
   IconUsersGroup,
   IconBriefcase,
+  IconCalendarDollar,
+  IconChartBar,
   IconChartLine,
+  IconFileDollar,
+  IconTrendingUp,
   IconChecklist,
   IconFileImport,
   IconHeartbeat,
@@ -63,6 +67,15 @@ const NAV: { section: string | null; items: NavItem[] }[] = [
       { to: '/playbooks', label: 'Playbooks', icon: IconBook },
       { to: '/rules', label: 'Rules', icon: IconBolt },
       { to: '/team', label: 'Team', icon: IconUsersGroup, roles: ['admin', 'manager', 'csm'] },
+    ],
+  },
+  {
+    section: 'Revenue',
+    items: [
+      { to: '/renewals', label: 'Renewals', icon: IconCalendarDollar },
+      { to: '/renewals/forecast', label: 'Forecast', icon: IconChartBar },
+      { to: '/quotes', label: 'Quotes', icon: IconFileDollar },
+      { to: '/expansion', label: 'Expansion', icon: IconTrendingUp },
     ],
   },
   {
@@ -154,6 +167,10 @@ export function Shell() {
   const user = useUser();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
+  // The longest entry the path starts with: /renewals/forecast is Forecast, not Renewals.
+  const activeNav = NAV.flatMap((g) => g.items)
+    .filter((n) => location.pathname.startsWith(n.to))
+    .reduce<string | null>((best, n) => (!best || n.to.length > best.length ? n.to : best), null);
   return (
     <AppShell
       header={{ height: 56 }}
@@ -216,7 +233,7 @@ export function Shell() {
                   to={n.to}
                   label={n.label}
                   leftSection={<n.icon size={18} />}
-                  active={location.pathname.startsWith(n.to)}
+                  active={activeNav === n.to}
                   onClick={close}
                 />
               ))}

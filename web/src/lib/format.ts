@@ -15,10 +15,15 @@ export function money(minor: number, currency: string, compact = false): string 
     });
     moneyFormats.set(key, f);
   }
-  const digits =
+  return f.format(minor / 10 ** minorDigits(currency));
+}
+
+/** Decimal places of a currency's minor unit: 2 for USD, 0 for JPY, 3 for KWD. */
+export function minorDigits(currency: string): number {
+  return (
     new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  return f.format(minor / 10 ** digits);
+      .maximumFractionDigits ?? 2
+  );
 }
 
 export function day(iso: string | null | undefined): string {
@@ -77,4 +82,15 @@ export const STAGES = [
 
 export function stageLabel(stage: string): string {
   return stage.replace('_', ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+/** Integer minor units + ISO currency to the last minor unit (quotes, prices): "$719.82". */
+export function exactMoney(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(minor / 10 ** digits);
 }

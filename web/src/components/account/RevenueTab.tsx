@@ -1,12 +1,15 @@
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Badge, Paper, Stack, Table, Title } from '@mantine/core';
+import { Anchor, Badge, Paper, Stack, Table, Title, VisuallyHidden } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { day, money } from '../../lib/format';
+import { useUser } from '../../lib/session';
 import { Empty, ErrorState, Loading } from '../States';
 
 export function RevenueTab({ accountId }: { accountId: string }) {
+  const me = useUser();
   const subs = useQuery({
     queryKey: ['subscriptions', accountId],
     queryFn: () =>
@@ -39,6 +42,11 @@ export function RevenueTab({ accountId }: { accountId: string }) {
               <Table.Th>ARR</Table.Th>
               <Table.Th>Billing</Table.Th>
               <Table.Th>Term</Table.Th>
+              {me.role !== 'viewer' && (
+                <Table.Th>
+                  <VisuallyHidden>Renewal quote</VisuallyHidden>
+                </Table.Th>
+              )}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -56,6 +64,19 @@ export function RevenueTab({ accountId }: { accountId: string }) {
                 <Table.Td>
                   {day(s.startDate)} – {s.endDate ? day(s.endDate) : 'open'}
                 </Table.Td>
+                {me.role !== 'viewer' && (
+                  <Table.Td>
+                    {s.endDate && (s.status === 'active' || s.status === 'past_due') && (
+                      <Anchor
+                        component={Link}
+                        to={`/quotes/new?subscriptionId=${encodeURIComponent(s.id)}`}
+                        size="sm"
+                      >
+                        Make a quote
+                      </Anchor>
+                    )}
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -30,12 +30,20 @@ const FILTERS = [
   { value: 'health', label: 'Health' },
   { value: 'support', label: 'Support' },
   { value: 'changes', label: 'Changes' },
+  { value: 'renewals', label: 'Renewals' },
 ];
 
 const KINDS_OF: Record<string, string[] | undefined> = {
   touches: ['note', 'call', 'meeting', 'email', 'email_sent', 'health_review'],
   health: ['health_changed', 'health_review', 'alert'],
   support: ['ticket_opened', 'ticket_escalated', 'ticket_resolved', 'survey_response'],
+  renewals: [
+    'renewal_reminder_sent',
+    'renewal_override',
+    'renewal_outcome',
+    'renewal_quote',
+    'expansion_opportunity',
+  ],
   changes: [
     'account_created',
     'stage_changed',
