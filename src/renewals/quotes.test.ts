@@ -8,6 +8,7 @@ import {
   createQuote,
   decideQuote,
   getQuote,
+  listQuotes,
   previewQuote,
   quoteDocument,
   updateQuote,
@@ -101,6 +102,9 @@ for (const dialect of testDialects()) {
         effectiveDate: renewalDate,
         source: 'quote:Q-0001',
       });
+      expect((await listQuotes(ctx, {})).map((x) => [x.number, x.accountName, x.status])).toEqual([
+        ['Q-0001', 'Acme', 'signed'],
+      ]);
       const detail = await getQuote(ctx, q.id);
       expect(detail.history.map((h) => h.action)).toEqual(['created', 'edited', 'sent', 'signed']);
       const outcome = await db.db
@@ -129,6 +133,8 @@ for (const dialect of testDialects()) {
           field,
         });
       }
+      const both = await refusal(createQuote(ctx, { subscriptionId, upliftBp: -1, seats: 0 }));
+      expect(both.message).toBe('upliftBp: must be 0 to 10000; seats: must be 1 to 1000000');
       expect(await db.db.selectFrom('renewal_quotes').selectAll().execute()).toHaveLength(0);
 
       const q = await createQuote(ctx, { subscriptionId, upliftBp: 500 });

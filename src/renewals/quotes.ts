@@ -72,7 +72,12 @@ export function priceInputs(
     discountBp: input.discountBp ?? 0,
   };
   const problems = checkQuote(q);
-  if (problems.length > 0) throw invalid(problems[0]!.path, problems[0]!.message);
+  if (problems.length > 0) {
+    // Every bad field at once, so a form can mark them all.
+    throw new AppError('validation', problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
+      issues: problems.map((p) => ({ path: p.path, message: p.message })),
+    });
+  }
   try {
     quoteTotals(q);
   } catch (err) {
@@ -179,7 +184,7 @@ export async function previewQuote(ctx: Ctx, input: QuoteDraftInput) {
 export async function createQuote(ctx: Ctx, input: QuoteDraftInput): Promise<Quote> {
   return mapped(() =>
     inTx(ctx.db, async (trx) => {
-      const { sub } = await loadSub(ctx, trx, input.subscriptionId);
+      const { sub, account } = await loadSub(ctx, trx, input.subscriptionId);
       const q = priceInputs(sub, input);
       const t = quoteTotals(q);
       const term = termOf(sub, q.termMonths);
@@ -306,7 +311,7 @@ export async function updateQuote(
       before: row,
       after: { ...row, ...patch },
     });
-    return toQuote({ ...row, ...patch });
+    return toQuote({ ...row, ...patch, account_name: account?.name });
   });
 }
 
@@ -396,7 +401,7 @@ export async function decideQuote(
         body: patch.lost_reason ?? input.note ?? null,
         data: { quoteId: id, status: patch.status },
       });
-      return toQuote({ ...row, ...patch });
+      return toQuote({ ...row, ...patch, account_name: account?.name });
     }),
   );
 }
