@@ -59,6 +59,39 @@ describe('tenure renewals, forecast and quote', () => {
     expect(bad.stderr).toMatch(/upliftBp: must be 0 to 10000/);
     expect(existsSync(join(dir, 'bad.pdf'))).toBe(false);
     expect(cli.run(['quote', 'No Such Co', '--uplift', '5']).stderr).toMatch(/no account/);
+
+    // Record the renewal at a higher ARR; a second time is refused.
+    const sub = (
+      JSON.parse(cli.run(['renewals', '--window', '90', '--json']).stdout) as {
+        subscriptionId: string;
+        accountName: string;
+        arrMinor: number;
+        currency: string;
+      }[]
+    ).find((r) => r.accountName === target.accountName)!;
+    const higher = ((sub.arrMinor + 100_00) / 100).toFixed(2);
+    const rec = cli.run([
+      'renewals',
+      'record',
+      sub.subscriptionId,
+      '--outcome',
+      'renewed',
+      '--arr',
+      higher,
+    ]);
+    expect(rec.status, rec.stderr).toBe(0);
+    expect(rec.stdout).toMatch(/^Renewal of \d{4}-\d\d-\d\d renewed: ARR .* → /);
+    const again = cli.run([
+      'renewals',
+      'record',
+      sub.subscriptionId,
+      '--outcome',
+      'churned',
+      '--reason',
+      'price',
+    ]);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toMatch(/--reason/);
   }, 120_000);
 
   it('reads percentages exactly', () => {

@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { findAccountByRef } from '../accounts/account/service.js';
 import { AppError, invalid } from '../core/errors.js';
-import { formatMinor } from '../core/money.js';
+import { formatMinor, parseAmountToMinor } from '../core/money.js';
+import { CHURN_REASONS, type ChurnReason } from '../accounts/account/model.js';
+import { OUTCOMES, recordOutcome, type RenewalOutcome } from '../renewals/outcomes.js';
 import type { Ctx } from '../core/context.js';
 import { renderQuoteHtml } from '../renewals/document-html.js';
 import { renderQuotePdf } from '../renewals/document-pdf.js';
@@ -116,6 +118,67 @@ export const registerRenewals: RegisterVerb = (program: Command) => {
             ['renews', 'days', 'account', 'arr', 'bucket', 'why'],
           );
           process.stdout.write(`${items.length} renewals\n`);
+        }),
+    );
+
+  renewals
+    .command('record <subscription>')
+    .description('record how a renewal ended: renewed, downgraded or churned')
+    .requiredOption('--outcome <outcome>', `one of ${OUTCOMES.join(', ')}`)
+    .option(
+      '--arr <amount>',
+      'the ARR it renewed at, in the subscription’s currency (e.g. 12600.00)',
+    )
+    .option('--term <months>', 'months in the new term (default: the one ending)')
+    .option('--reason <reason>', `churn reason: ${CHURN_REASONS.join(', ')}`)
+    .option('--note <text>', 'a note for the timeline')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tenure renewals record sub_01H… --outcome renewed --arr 12600\n  tenure renewals record sub_01H… --outcome churned --reason competition',
+    )
+    .action(
+      async (
+        id: string,
+        o: {
+          outcome: string;
+          arr?: string;
+          term?: string;
+          reason?: string;
+          note?: string;
+          json?: boolean;
+        },
+      ) =>
+        withCtx(async (ctx) => {
+          if (!(OUTCOMES as readonly string[]).includes(o.outcome))
+            throw invalid('--outcome', `one of ${OUTCOMES.join(', ')}`);
+          if (o.reason !== undefined && !(CHURN_REASONS as readonly string[]).includes(o.reason))
+            throw invalid('--reason', `one of ${CHURN_REASONS.join(', ')}`);
+          const sub = await ctx.db
+            .selectFrom('subscriptions')
+            .select('currency')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          if (!sub) throw new AppError('not_found', `no subscription ${id}`);
+          let arrMinor: number | undefined;
+          if (o.arr !== undefined) {
+            const parsed = parseAmountToMinor(o.arr, sub.currency);
+            if (parsed === null) throw invalid('--arr', `an amount such as 12600.00, not ${o.arr}`);
+            arrMinor = parsed;
+          }
+          if (o.term !== undefined && !/^\d+$/.test(o.term))
+            throw invalid('--term', 'a whole number of months');
+          const r = await recordOutcome(ctx, id, {
+            outcome: o.outcome as RenewalOutcome,
+            arrMinor,
+            termMonths: o.term === undefined ? undefined : Number(o.term),
+            churnReason: o.reason as ChurnReason | undefined,
+            note: o.note,
+          });
+          if (o.json) return printJson(r);
+          process.stdout.write(
+            `Renewal of ${r.renewalDate} ${r.outcome}: ARR ${money(r.arrBeforeMinor, r.currency)} → ${money(r.arrAfterMinor, r.currency)}.\n`,
+          );
         }),
     );
 
