@@ -225,7 +225,7 @@ export async function createQuote(ctx: Ctx, input: QuoteDraftInput): Promise<Quo
         action: 'create',
         after: row,
       });
-      return toQuote(row);
+      return toQuote({ ...row, account_name: account.name });
     }),
   );
 }
