@@ -313,6 +313,92 @@ describe('renewals, forecast, quotes and expansion in the web app', () => {
     await column('lost').getByText('Lost: Budget frozen until next year').waitFor();
   });
 
+  it('an admin records a churned renewal from a card’s menu; it leaves the board and the timeline says why', async () => {
+    const page = admin;
+    await page.goto(`${server.url}/renewals`);
+    const card = page.getByTestId('renewal-card').first();
+    await card.waitFor();
+    const id = (await card.getAttribute('data-subscription'))!;
+    const account = (await card.getByRole('link').first().textContent())!;
+    const accountPath = (await card.getByRole('link').first().getAttribute('href'))!;
+    const home = card.locator('xpath=ancestor::*[@data-testid="lane"]');
+    const [window, bucket] = [
+      (await home.getAttribute('data-window'))!,
+      (await home.getAttribute('data-bucket'))!,
+    ];
+
+    await card.getByRole('button', { name: `Actions for ${account}` }).click();
+    await page.getByRole('menuitem', { name: 'Record outcome…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Record the renewal of ${account}` });
+    await dialog.waitFor();
+    // Renewed starts at today's ARR, in major units.
+    expect(await dialog.getByLabel(/^ARR \(/).inputValue()).toMatch(/^[\d,]+(\.\d+)?$/);
+    const outcome = dialog.getByRole('radiogroup', { name: 'Outcome' });
+
+    // A downgrade above today's ARR is refused by the server, at the ARR field.
+    await outcome.getByText('Downgraded').click();
+    await dialog.getByLabel(/^ARR \(/).fill('999999999');
+    await dialog.getByRole('button', { name: 'Record downgraded' }).click();
+    await dialog.getByText(/A downgrade renews below today's ARR/).waitFor();
+
+    // Churned asks why before anything is saved.
+    await outcome.getByText('Churned').click();
+    await dialog.getByRole('button', { name: 'Record churned' }).click();
+    await dialog.getByText('Say why the customer left').waitFor();
+    expect(await axeProblems(page), 'outcome dialog').toEqual([]);
+    expect(await phoneOverflow(page), 'outcome dialog').toEqual([]);
+    await dialog.getByRole('textbox', { name: 'Why they left' }).click();
+    await page.getByRole('option', { name: 'Competition' }).filter({ visible: true }).click();
+    await dialog.getByLabel('Note').fill('Moved to a cheaper rival at the end of the term');
+    await dialog.getByRole('button', { name: 'Record churned' }).click();
+    await page.getByText(`Renewal recorded: ${account} churned`).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Gone from the board (its lane unfolded, in case it was folded away).
+    await page.reload();
+    await page.getByTestId('renewal-card').first().waitFor();
+    const was = lane(page, window, bucket);
+    const all = was.getByRole('button', { name: /^Show all/ });
+    if ((await all.count()) > 0) await all.click();
+    expect(await page.locator(`[data-subscription="${id}"]`).count()).toBe(0);
+
+    // The account's timeline says how it ended.
+    await page.goto(`${server.url}/renewals?view=list`);
+    await page.getByTestId('renewal-row').first().waitFor();
+    expect(await page.locator(`[data-subscription="${id}"]`).count()).toBe(0);
+    await page.goto(`${server.url}${accountPath}`);
+    await page.getByRole('heading', { level: 1, name: account }).waitFor();
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page
+      .getByTestId('timeline')
+      .getByText(/^Renewal of \d{4}-\d{2}-\d{2} lost: competition$/)
+      .waitFor();
+  });
+
+  it('an admin changes a renewal probability in the renewal settings; a bad one is refused at its field', async () => {
+    const page = admin;
+    await nav(page, 'Renewal settings', /\/admin\/renewals$/);
+    await page.getByRole('heading', { level: 1, name: 'Renewal settings' }).waitFor();
+    const atRisk = page.getByLabel('At Risk (%)', { exact: true });
+    await atRisk.waitFor();
+    expect(await page.getByLabel('Reminder windows (days)').inputValue()).toMatch(/^\d+(, \d+)*$/);
+    await atRisk.fill('40');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Renewal settings saved').waitFor();
+    await page.reload();
+    await page.getByLabel('At Risk (%)', { exact: true }).waitFor();
+    expect(await page.getByLabel('At Risk (%)', { exact: true }).inputValue()).toBe('40');
+    await checkPage(page, 'renewal-settings');
+
+    await page.getByLabel('At Risk (%)', { exact: true }).fill('150');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Must be a percentage from 0 to 100, to two decimals at most').waitFor();
+    await page.getByText('Check the fields marked below.').waitFor();
+    expect(await axeProblems(page), 'renewal settings refused').toEqual([]);
+    await page.reload();
+    expect(await page.getByLabel('At Risk (%)', { exact: true }).inputValue()).toBe('40');
+  });
+
   it('a viewer reads the board but cannot move, override or quote', async () => {
     const page = await signIn(browser, server, VIEWER.email, VIEWER.password);
     await nav(page, 'Renewals', /\/renewals/);

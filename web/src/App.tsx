@@ -29,6 +29,7 @@ const Rules = lazy(() => import('./pages/Rules'));
 const Team = lazy(() => import('./pages/Team'));
 const Outbox = lazy(() => import('./pages/admin/Outbox'));
 const Jobs = lazy(() => import('./pages/admin/Jobs'));
+const RenewalSettings = lazy(() => import('./pages/admin/RenewalSettings'));
 const Profile = lazy(() => import('./pages/Profile'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const Models = lazy(() => import('./pages/Models'));
@@ -157,6 +158,10 @@ const router = createBrowserRouter([
           { path: 'admin/keys', element: <Page title="API keys" lazy={<Keys />} /> },
           { path: 'admin/outbox', element: <Page title="Outbox" lazy={<Outbox />} /> },
           { path: 'admin/jobs', element: <Page title="Jobs" lazy={<Jobs />} /> },
+          {
+            path: 'admin/renewals',
+            element: <Page title="Renewal settings" lazy={<RenewalSettings />} />,
+          },
           { path: 'admin/audit', element: <Page title="Audit log" lazy={<Audit />} /> },
           { path: '*', element: <Page title="Not found" lazy={<NotFound />} /> },
         ],

@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import {
   actorName,
   dueText,
+  exactMinor,
   forecastChart,
   groupBoard,
+  lines,
+  majorText,
   nextStages,
+  parseDays,
   pctToBp,
   quarterOf,
   quoteIssue,
+  settingsIssues,
   shiftQuarter,
   toMinor,
   totalsOf,
@@ -114,5 +119,42 @@ describe('the renewals pages', () => {
     expect(actorName('operator:operator', users)).toBe('An operator (command line)');
     expect(actorName('api_key:key_1', users)).toBe('An API key');
     expect(actorName('someone', users)).toBe('someone');
+  });
+
+  it('turns amounts between major and minor units digit for digit', () => {
+    expect(majorText(123456, 'USD')).toBe('1234.56');
+    expect(majorText(5, 'USD')).toBe('0.05');
+    expect(majorText(5000, 'JPY')).toBe('5000');
+    expect(majorText(1, 'KWD')).toBe('0.001');
+    expect(exactMinor('1,234.5', 'USD')).toBe(123450);
+    expect(exactMinor(1.15, 'USD')).toBe(115);
+    expect(exactMinor('0.29', 'USD')).toBe(29);
+    expect(exactMinor('100', 'JPY')).toBe(100);
+    expect(exactMinor('1.5', 'JPY')).toBeNull();
+    expect(exactMinor('1.001', 'USD')).toBeNull();
+    expect(exactMinor('1.234', 'KWD')).toBe(1234);
+    expect(exactMinor('0', 'USD')).toBeNull();
+    expect(exactMinor('', 'USD')).toBeNull();
+    expect(exactMinor('-5', 'USD')).toBeNull();
+    expect(exactMinor('abc', 'USD')).toBeNull();
+  });
+
+  it('places settings refusals at their fields', () => {
+    const r = settingsIssues([
+      { path: 'body.probabilities.at_risk', message: 'Too big: expected number to be <=10000' },
+      { path: 'rules.churnUsageDropPct', message: 'must be at least rules.riskUsageDropPct' },
+      { path: 'body.reminders.windows.2', message: 'too big' },
+      { path: 'body', message: 'unknown key' },
+    ]);
+    expect(r.fields).toEqual({
+      'probabilities.at_risk': 'Must be a percentage from 0 to 100, to two decimals at most',
+      'rules.churnUsageDropPct': 'Must be at least rules.riskUsageDropPct',
+      'reminders.windows': 'Too big',
+    });
+    expect(r.rest).toEqual(['unknown key']);
+    expect(parseDays('120, 90,60 30')).toEqual([120, 90, 60, 30]);
+    expect(parseDays('120, ninety')).toBeNull();
+    expect(parseDays(' ')).toBeNull();
+    expect(lines(' A \n\nB\n')).toEqual(['A', 'B']);
   });
 });

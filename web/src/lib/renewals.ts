@@ -225,3 +225,121 @@ export function actorName(label: string, users: readonly { id: string; name: str
   if (kind === 'api_key') return 'An API key';
   return label;
 }
+
+// Outcomes.
+
+export type Outcome = Schemas['RenewalOutcome']['outcome'];
+export const OUTCOME_LABEL: Record<Outcome, string> = {
+  renewed: 'Renewed',
+  downgraded: 'Downgraded',
+  churned: 'Churned',
+};
+export const CHURN_REASONS = [
+  'product',
+  'value',
+  'relationship',
+  'financial',
+  'competition',
+  'strategic',
+  'other',
+] as const;
+export type ChurnReason = (typeof CHURN_REASONS)[number];
+export const CHURN_REASON_LABEL: Record<ChurnReason, string> = {
+  product: 'Product',
+  value: 'Value',
+  relationship: 'Relationship',
+  financial: 'Financial',
+  competition: 'Competition',
+  strategic: 'Strategic',
+  other: 'Other',
+};
+
+/**
+ * Whole minor units as a major-unit amount, digit for digit (no floating point):
+ * 123456 USD → "1234.56", 5000 JPY → "5000", 1 KWD → "0.001".
+ */
+export function majorText(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = minor < 0 ? '-' : '';
+  const s = String(Math.abs(Math.trunc(minor))).padStart(digits + 1, '0');
+  return digits === 0 ? `${sign}${s}` : `${sign}${s.slice(0, -digits)}.${s.slice(-digits)}`;
+}
+
+/**
+ * A major-unit amount typed into a form to whole minor units, exactly: "1,234.5" USD → 123450.
+ * Null when it is not a positive amount or has more decimals than the currency's minor unit.
+ */
+export function exactMinor(major: number | string, currency: string): number | null {
+  const text = (typeof major === 'number' ? String(major) : major).replace(/[,\s]/g, '');
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!m || (!m[1] && !m[2])) return null;
+  const digits = minorDigits(currency);
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > digits) return null;
+  const n = Number(`${m[1] || '0'}${frac.padEnd(digits, '0')}`);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+// Settings.
+
+export type RenewalSettings = Schemas['RenewalSettings'];
+
+/** The settings form's fields, named by the API's issue paths. */
+export const SETTINGS_FIELDS = [
+  'probabilities.on_track',
+  'probabilities.at_risk',
+  'probabilities.expanding',
+  'probabilities.churning',
+  'calibrate',
+  'rules.riskUsageDropPct',
+  'rules.churnUsageDropPct',
+  'rules.expansionThreshold',
+  'reminders.windows',
+  'reminders.email',
+  'reminders.slackEndpointId',
+  'quotes.seller',
+  'quotes.validDays',
+  'expansion.limitEvents',
+  'expansion.premiumEvents',
+] as const;
+export type SettingsField = (typeof SETTINGS_FIELDS)[number];
+
+/**
+ * The server's refusals placed at the settings form's fields ("body.reminders.windows.2" is
+ * Reminder windows); a probability's message in percent, as the form speaks. Issues naming
+ * no field are left for the form's own message.
+ */
+export function settingsIssues(issues: readonly { path: string; message: string }[]): {
+  fields: Partial<Record<SettingsField, string>>;
+  rest: string[];
+} {
+  const fields: Partial<Record<SettingsField, string>> = {};
+  const rest: string[] = [];
+  for (const i of issues) {
+    const path = i.path.replace(/^body\.?/, '');
+    const field = SETTINGS_FIELDS.find((f) => path === f || path.startsWith(`${f}.`));
+    if (!field) {
+      rest.push(i.message);
+      continue;
+    }
+    const message = field.startsWith('probabilities.')
+      ? 'Must be a percentage from 0 to 100, to two decimals at most'
+      : i.message.charAt(0).toUpperCase() + i.message.slice(1);
+    fields[field] ??= message;
+  }
+  return { fields, rest };
+}
+
+/** "120, 90, 60 30" → [120, 90, 60, 30]; null when any part is not a whole number. */
+export function parseDays(text: string): number[] | null {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) return null;
+  return parts.map(Number);
+}
+
+/** One event name a line, blank lines and surrounding spaces dropped. */
+export const lines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);

@@ -11,6 +11,7 @@ import {
   useRecompute,
   useSummary,
 } from '../components/renewals/hooks';
+import { OutcomeModal } from '../components/renewals/OutcomeModal';
 import { OverrideModal, type OverrideTarget } from '../components/renewals/OverrideModal';
 import { RenewalTable } from '../components/renewals/RenewalTable';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -30,6 +31,7 @@ export default function Renewals() {
   const summary = useSummary(ownerId);
   const recompute = useRecompute();
   const [target, setTarget] = useState<OverrideTarget | null>(null);
+  const [ending, setEnding] = useState<RenewalItem | null>(null);
 
   const allCells = summary.data?.cells ?? [];
   const cells = allCells.filter(
@@ -142,9 +144,15 @@ export default function Renewals() {
             buckets={filters.bucket ? [filters.bucket] : BUCKETS}
             canEdit={canEdit}
             onOverride={setTarget}
+            onOutcome={setEnding}
           />
         ) : (
-          <RenewalTable items={items} canEdit={canEdit} onOverride={setTarget} />
+          <RenewalTable
+            items={items}
+            canEdit={canEdit}
+            onOverride={setTarget}
+            onOutcome={setEnding}
+          />
         ))}
       {pipeline.data?.more && (
         <Text size="sm" c="dimmed">
@@ -156,6 +164,7 @@ export default function Renewals() {
         </Text>
       )}
       <OverrideModal target={target} onClose={() => setTarget(null)} />
+      <OutcomeModal item={ending} onClose={() => setEnding(null)} />
     </Stack>
   );
 }

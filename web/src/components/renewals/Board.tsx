@@ -42,6 +42,7 @@ function Lane({
   dragging,
   canEdit,
   onOverride,
+  onOutcome,
   onDrag,
 }: {
   window: WindowKey;
@@ -51,6 +52,7 @@ function Lane({
   dragging: RenewalItem | null;
   canEdit: (i: RenewalItem) => boolean;
   onOverride: (t: OverrideTarget) => void;
+  onOutcome: (i: RenewalItem) => void;
   onDrag: (i: RenewalItem | null) => void;
 }) {
   const [all, setAll] = useState(false);
@@ -110,6 +112,7 @@ function Lane({
             item={i}
             canEdit={canEdit(i)}
             onOverride={onOverride}
+            onOutcome={onOutcome}
             onDragStart={onDrag}
             onDragEnd={() => onDrag(null)}
           />
@@ -140,6 +143,7 @@ export function Board({
   buckets,
   canEdit,
   onOverride,
+  onOutcome,
 }: {
   items: RenewalItem[];
   /** The summary, already narrowed to the page's filters. */
@@ -147,6 +151,7 @@ export function Board({
   buckets: readonly Bucket[];
   canEdit: (i: RenewalItem) => boolean;
   onOverride: (t: OverrideTarget) => void;
+  onOutcome: (i: RenewalItem) => void;
 }) {
   const [dragging, setDragging] = useState<RenewalItem | null>(null);
   const grouped = groupBoard(items);
@@ -198,6 +203,7 @@ export function Board({
               dragging={dragging}
               canEdit={canEdit}
               onOverride={onOverride}
+              onOutcome={onOutcome}
               onDrag={setDragging}
             />
           )),

@@ -1,6 +1,7 @@
 import { ActionIcon, Anchor, Badge, Group, Menu, Paper, Stack, Text } from '@mantine/core';
 import {
   IconArrowBackUp,
+  IconCircleCheck,
   IconDots,
   IconExternalLink,
   IconFileDollar,
@@ -18,16 +19,18 @@ export const DRAG_TYPE = 'application/x-tenure-renewal';
 
 /**
  * What may be done with a renewal, by keyboard or touch: another bucket, back to automatic,
- * a quote, the account. The same menu sits on cards and table rows.
+ * a quote, how it ended, the account. The same menu sits on cards and table rows.
  */
 export function RenewalMenu({
   item,
   canEdit,
   onOverride,
+  onOutcome,
 }: {
   item: RenewalItem;
   canEdit: boolean;
   onOverride: (t: OverrideTarget) => void;
+  onOutcome: (item: RenewalItem) => void;
 }) {
   const navigate = useNavigate();
   return (
@@ -68,6 +71,9 @@ export function RenewalMenu({
               }
             >
               Make a quote
+            </Menu.Item>
+            <Menu.Item leftSection={<IconCircleCheck size={16} />} onClick={() => onOutcome(item)}>
+              Record outcome…
             </Menu.Item>
           </>
         )}
@@ -124,12 +130,14 @@ export function RenewalCard({
   item,
   canEdit,
   onOverride,
+  onOutcome,
   onDragStart,
   onDragEnd,
 }: {
   item: RenewalItem;
   canEdit: boolean;
   onOverride: (t: OverrideTarget) => void;
+  onOutcome: (item: RenewalItem) => void;
   onDragStart: (item: RenewalItem) => void;
   onDragEnd: () => void;
 }) {
@@ -179,7 +187,7 @@ export function RenewalCard({
             </Text>
           </div>
         </Group>
-        <RenewalMenu item={item} canEdit={canEdit} onOverride={onOverride} />
+        <RenewalMenu item={item} canEdit={canEdit} onOverride={onOverride} onOutcome={onOutcome} />
       </Group>
       <Text size="xs" mt={4}>
         Renews {day(item.renewalDate)}{' '}

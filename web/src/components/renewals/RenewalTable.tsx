@@ -17,10 +17,12 @@ export function RenewalTable({
   items,
   canEdit,
   onOverride,
+  onOutcome,
 }: {
   items: RenewalItem[];
   canEdit: (i: RenewalItem) => boolean;
   onOverride: (t: OverrideTarget) => void;
+  onOutcome: (i: RenewalItem) => void;
 }) {
   return (
     <TableFrame label="Renewals">
@@ -40,7 +42,11 @@ export function RenewalTable({
         </Table.Thead>
         <Table.Tbody>
           {items.map((i) => (
-            <Table.Tr key={i.subscriptionId} data-testid="renewal-row">
+            <Table.Tr
+              key={i.subscriptionId}
+              data-testid="renewal-row"
+              data-subscription={i.subscriptionId}
+            >
               <Table.Td>
                 <Anchor component={Link} to={`/accounts/${i.accountId}`} size="sm" fw={600}>
                   {i.accountName}
@@ -65,7 +71,12 @@ export function RenewalTable({
                 <OverrideNote item={i} />
               </Table.Td>
               <Table.Td>
-                <RenewalMenu item={i} canEdit={canEdit(i)} onOverride={onOverride} />
+                <RenewalMenu
+                  item={i}
+                  canEdit={canEdit(i)}
+                  onOverride={onOverride}
+                  onOutcome={onOutcome}
+                />
               </Table.Td>
             </Table.Tr>
           ))}

@@ -7,7 +7,10 @@ import {
   actorName,
   BUCKET_LABEL,
   BUCKETS,
+  OUTCOME_LABEL,
   type Bucket,
+  type ChurnReason,
+  type Outcome,
   type RenewalItem,
 } from '../../lib/renewals';
 import { usePeople } from '../tasks/hooks';
@@ -113,6 +116,42 @@ export function useOverride() {
             : `Moved ${v.item.accountName} to ${BUCKET_LABEL[r.bucket]}`,
       });
       refresh();
+    },
+  });
+}
+
+export interface OutcomeInput {
+  outcome: Outcome;
+  arrMinor?: number;
+  termMonths?: number;
+  churnReason?: ChurnReason;
+  note?: string;
+}
+
+/**
+ * How a renewal ended. The renewal then leaves the board: a renewed or downgraded
+ * subscription moves on to its next date, a churned one is canceled.
+ */
+export function useRecordOutcome() {
+  const qc = useQueryClient();
+  const refresh = useRefreshRenewals();
+  return useMutation({
+    mutationFn: (v: { item: RenewalItem; body: OutcomeInput }) =>
+      unwrap(
+        api.POST('/api/v1/renewals/{subscriptionId}/outcome', {
+          params: { path: { subscriptionId: v.item.subscriptionId } },
+          body: v.body,
+        }),
+      ),
+    onSuccess: (r, v) => {
+      notifications.show({
+        color: 'teal',
+        message: `Renewal recorded: ${v.item.accountName} ${OUTCOME_LABEL[r.outcome].toLowerCase()}`,
+      });
+      refresh();
+      // The account's stage, subscription and revenue movements change with it.
+      for (const key of ['account', 'subscriptions', 'movements'])
+        void qc.invalidateQueries({ queryKey: [key, r.accountId] });
     },
   });
 }
