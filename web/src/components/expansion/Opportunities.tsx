@@ -1,26 +1,14 @@
-import {
-  ActionIcon,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Menu,
-  Modal,
-  Paper,
-  Stack,
-  Text,
-  Textarea,
-} from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Group, Menu, Paper, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, messageOf, unwrap } from '../../api/client';
+import { api, messageOf, unwrap } from '../../api/client';
 import { money } from '../../lib/format';
 import { nextStages, STAGE_LABEL, STAGES, type Opportunity, type Stage } from '../../lib/renewals';
 import { Confirm } from '../admin/Confirm';
-import { FormError } from '../FormError';
+import { ReasonModal } from '../ReasonModal';
 
 const STAGE_COLOR: Record<Stage, string> = {
   identified: 'gray',
@@ -55,62 +43,19 @@ interface Move {
 
 function LostModal({ move, onClose }: { move: Move | null; onClose: () => void }) {
   const mutation = useMove();
-  const [reason, setReason] = useState('');
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!move) return;
-    if (reason.trim().length < 3) {
-      setFieldError('Say why it was lost, in a few words.');
-      return;
-    }
-    mutation.mutate(
-      { ...move, lostReason: reason.trim() },
-      {
-        onSuccess: () => {
-          setReason('');
-          setFieldError(null);
-          setError(null);
-          onClose();
-        },
-        onError: (err) => {
-          const at =
-            err instanceof ApiError ? err.issues.find((i) => i.path.endsWith('lostReason')) : null;
-          if (at) setFieldError(at.message);
-          else setError(messageOf(err));
-        },
-      },
-    );
-  };
-  const title = `Mark ${move?.o.title ?? 'the opportunity'} lost`;
   return (
-    <Modal opened={move !== null} onClose={onClose} title={title}>
-      <form onSubmit={submit} aria-label={title} noValidate>
-        <Stack gap="sm">
-          <Textarea
-            label="Reason"
-            required
-            autosize
-            minRows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={fieldError}
-            data-autofocus
-          />
-          <FormError error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" color="red" loading={mutation.isPending}>
-              Mark lost
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ReasonModal
+      opened={move !== null}
+      title={`Mark ${move?.o.title ?? 'the opportunity'} lost`}
+      hint="Say why it was lost, in a few words."
+      submitLabel="Mark lost"
+      pending={mutation.isPending}
+      reasonField="lostReason"
+      onClose={onClose}
+      onSubmit={(lostReason) =>
+        move ? mutation.mutateAsync({ ...move, lostReason }) : Promise.resolve()
+      }
+    />
   );
 }
 

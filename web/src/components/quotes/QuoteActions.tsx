@@ -1,13 +1,14 @@
-import { Button, Group, Modal, Stack, Text, Textarea, Tooltip } from '@mantine/core';
+import { Button, Group, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCircleCheck, IconSend, IconX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, ApiError, messageOf, unwrap } from '../../api/client';
+import { useState } from 'react';
+import { api, messageOf, unwrap } from '../../api/client';
 import { exactMoney } from '../../lib/format';
 import type { Quote } from '../../lib/renewals';
 import { Confirm } from '../admin/Confirm';
 import { FormError } from '../FormError';
+import { ReasonModal } from '../ReasonModal';
 
 type Action = 'send' | 'sign' | 'lose';
 
@@ -45,57 +46,16 @@ function LoseModal({
   onClose: () => void;
 }) {
   const decide = useDecide(quote);
-  const [reason, setReason] = useState('');
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (reason.trim().length < 3) {
-      setFieldError('Say why the quote was lost, in a few words.');
-      return;
-    }
-    setFieldError(null);
-    decide.mutate(
-      { action: 'lose', reason: reason.trim() },
-      {
-        onSuccess: onClose,
-        onError: (err) => {
-          const at =
-            err instanceof ApiError ? err.issues.find((i) => i.path.endsWith('reason')) : null;
-          if (at) setFieldError(at.message);
-          else setError(messageOf(err));
-        },
-      },
-    );
-  };
-  const title = `Mark quote ${quote.number} lost`;
   return (
-    <Modal opened={opened} onClose={onClose} title={title}>
-      <form onSubmit={submit} aria-label={title} noValidate>
-        <Stack gap="sm">
-          <Textarea
-            label="Reason"
-            required
-            autosize
-            minRows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={fieldError}
-            data-autofocus
-          />
-          <FormError error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" color="red" loading={decide.isPending}>
-              Mark lost
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ReasonModal
+      opened={opened}
+      title={`Mark quote ${quote.number} lost`}
+      hint="Say why the quote was lost, in a few words."
+      submitLabel="Mark lost"
+      pending={decide.isPending}
+      onClose={onClose}
+      onSubmit={(reason) => decide.mutateAsync({ action: 'lose', reason })}
+    />
   );
 }
 
