@@ -79,10 +79,7 @@ export async function recordOutcome(ctx: Ctx, subscriptionId: string, input: Out
       const renewalDate = sub.end_date;
       if (!renewalDate) throw invalid('subscriptionId', 'the subscription has no renewal date');
       const beforeArr = Number(sub.mrr_minor) * 12;
-      const override = await store.overrideOf(trx, sub.id, renewalDate);
-      const bucket = (override?.bucket ??
-        (await store.signalsOf(trx, sub.account_id))?.bucket ??
-        'on_track') as Bucket;
+      const { bucket } = await store.bucketsOf(trx, sub, renewalDate);
       let afterArr = 0;
       if (input.outcome === 'churned') {
         if (!input.churnReason)

@@ -86,10 +86,13 @@ export function priceInputs(
   return q;
 }
 
+/** A quote's number as people say it: Q-0042. */
+const quoteNumber = (n: number) => `Q-${String(n).padStart(4, '0')}`;
+
 export function toQuote(r: qs.QuoteRow & { account_name?: string }) {
   return {
     id: r.id,
-    number: `Q-${String(r.number).padStart(4, '0')}`,
+    number: quoteNumber(r.number),
     accountId: r.account_id,
     accountName: r.account_name ?? null,
     subscriptionId: r.subscription_id,
@@ -348,7 +351,7 @@ export async function decideQuote(
       }
       const at = ctx.now().toISOString();
       const patch: Partial<qs.QuoteRow> = { updated_at: at };
-      const number = `Q-${String(row.number).padStart(4, '0')}`;
+      const number = quoteNumber(row.number);
       if (action === 'send') {
         patch.status = 'sent';
         patch.sent_at = at;

@@ -7,6 +7,7 @@ import { enqueueEmail, enqueueToEndpoint } from '../outbound/service.js';
 import { BUCKET_LABELS, type Bucket } from './model.js';
 import { planReminders, reminderKey, type ReminderKey } from './reminders-model.js';
 import { readRenewalSettings } from './settings.js';
+import { BUCKET, pipelineBase } from './store.js';
 
 /**
  * The renewal reminder run (F3): work out which (subscription, renewal date, window)
@@ -32,14 +33,8 @@ interface DueSub {
 }
 
 async function dueSubscriptions(db: Executor, today: string, horizon: number): Promise<DueSub[]> {
-  const rows = await db
-    .selectFrom('subscriptions as s')
-    .innerJoin('accounts as a', 'a.id', 's.account_id')
+  const rows = await pipelineBase(db, { from: today, to: addDays(today, horizon) })
     .leftJoin('users as u', 'u.id', 'a.owner_id')
-    .leftJoin('renewal_signals as g', 'g.account_id', 's.account_id')
-    .leftJoin('renewal_overrides as o', (j) =>
-      j.onRef('o.subscription_id', '=', 's.id').onRef('o.renewal_date', '=', 's.end_date'),
-    )
     .select([
       's.id',
       's.account_id',
@@ -51,13 +46,8 @@ async function dueSubscriptions(db: Executor, today: string, horizon: number): P
       'u.email',
       'u.name as owner_name',
       'u.archived_at',
-      'o.bucket as override',
-      'g.bucket',
+      BUCKET.as('bucket'),
     ])
-    .where('s.status', 'in', ['active', 'past_due'])
-    .where('s.end_date', '>=', today)
-    .where('s.end_date', '<=', addDays(today, horizon))
-    .where('a.archived_at', 'is', null)
     .orderBy('s.end_date')
     .orderBy('s.id')
     .execute();
@@ -71,7 +61,7 @@ async function dueSubscriptions(db: Executor, today: string, horizon: number): P
     plan: r.plan,
     ownerEmail: r.archived_at ? null : r.email,
     ownerName: r.archived_at ? null : r.owner_name,
-    bucket: (r.override ?? r.bucket ?? 'on_track') as Bucket,
+    bucket: r.bucket as Bucket,
   }));
 }
 

@@ -289,10 +289,7 @@ export async function overrideBucket(
     if (!account) throw notFound('account', sub.account_id);
     ctx.can('write', 'account', { ownerId: account.owner_id });
     if (!sub.end_date) throw invalid('subscriptionId', 'the subscription has no renewal date');
-    const before = await store.overrideOf(trx, sub.id, sub.end_date);
-    const signals = await store.signalsOf(trx, sub.account_id);
-    const auto = (signals?.bucket ?? 'on_track') as Bucket;
-    const from = (before?.bucket ?? auto) as Bucket;
+    const { override: before, auto, bucket: from } = await store.bucketsOf(trx, sub, sub.end_date);
     const at = ctx.now().toISOString();
     const actor = actorLabel(ctx.actor);
     if (input.bucket === null) {

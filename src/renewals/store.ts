@@ -20,11 +20,14 @@ export interface PipelineFilter {
   currency?: string;
 }
 
+/** A renewal's bucket: the CSM's override for this renewal date, else the rules'. */
+export const BUCKET = sql<string>`coalesce(o.bucket, g.bucket, 'on_track')`;
+
 /**
  * The pipeline as one query: live subscriptions with a renewal date in range, their
  * account, the account's stored signals, and a CSM's override for this renewal date.
  */
-function pipelineBase(db: Executor, f: PipelineFilter) {
+export function pipelineBase(db: Executor, f: PipelineFilter) {
   let q = db
     .selectFrom('subscriptions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
@@ -40,7 +43,7 @@ function pipelineBase(db: Executor, f: PipelineFilter) {
   if (f.ownerId) q = q.where('a.owner_id', '=', f.ownerId);
   if (f.accountId) q = q.where('s.account_id', '=', f.accountId);
   if (f.currency) q = q.where('s.currency', '=', f.currency);
-  if (f.bucket) q = q.where(sql`coalesce(o.bucket, g.bucket, 'on_track')`, '=', f.bucket);
+  if (f.bucket) q = q.where(BUCKET, '=', f.bucket);
   return q;
 }
 
@@ -85,7 +88,7 @@ export async function pipelinePage(
     's.currency',
     's.seats',
     's.auto_renew',
-    sql<string>`coalesce(o.bucket, g.bucket, 'on_track')`.as('bucket'),
+    BUCKET.as('bucket'),
     'g.bucket as auto_bucket',
     'g.bucket_reason',
     'o.reason as override_reason',
@@ -118,7 +121,7 @@ export async function pipelineSummary(db: Executor, f: PipelineFilter, today: Is
     pipelineBase(db, f)
       .select([
         window.as('window'),
-        sql<string>`coalesce(o.bucket, g.bucket, 'on_track')`.as('bucket'),
+        BUCKET.as('bucket'),
         's.currency',
         sql<number>`count(*)`.as('count'),
         sql<number>`sum(s.mrr_minor) * 12`.as('arr'),
@@ -131,15 +134,14 @@ export async function pipelineSummary(db: Executor, f: PipelineFilter, today: Is
 
 /** ARR up for renewal per currency and bucket between two dates: the forecast's input. */
 export async function arrByBucket(db: Executor, from: IsoDate, to: IsoDate): Promise<BucketArr[]> {
-  const bucket = sql<string>`coalesce(o.bucket, g.bucket, 'on_track')`;
   const rows = await pipelineBase(db, { from, to })
     .select([
       's.currency',
-      bucket.as('bucket'),
+      BUCKET.as('bucket'),
       sql<number>`count(*)`.as('count'),
       sql<number>`sum(s.mrr_minor) * 12`.as('arr'),
     ])
-    .groupBy(['s.currency', bucket])
+    .groupBy(['s.currency', BUCKET])
     .execute();
   return rows.map((r) => ({
     currency: r.currency,
@@ -216,6 +218,17 @@ export async function overrideOf(db: Executor, subscriptionId: string, renewalDa
     .where('subscription_id', '=', subscriptionId)
     .where('renewal_date', '=', renewalDate)
     .executeTakeFirst();
+}
+
+/** One renewal's override (if any), the rules' bucket, and the one that counts. */
+export async function bucketsOf(
+  db: Executor,
+  sub: { id: string; account_id: string },
+  renewalDate: string,
+) {
+  const override = await overrideOf(db, sub.id, renewalDate);
+  const auto = ((await signalsOf(db, sub.account_id))?.bucket ?? 'on_track') as Bucket;
+  return { override, auto, bucket: (override?.bucket ?? auto) as Bucket };
 }
 
 export async function signalsOf(db: Executor, accountId: string) {
