@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, open } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -90,7 +90,95 @@ export function openSqlite(file: string): DbHandle {
   configureSqlite(sqlite);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   natives.set(db.getExecutor().adapter, sqlite);
-  return { db, dialect: 'sqlite', file, native: sqlite, destroy: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    file,
+    native: sqlite,
+    destroy: async () => {
+      walSyncs.get(sqlite)?.close();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * fdatasync of an SQLite database's WAL file, off the event loop, shared by every commit
+ * that waits for one: a call made while a sync runs waits for the next, which starts once
+ * that one ends, since the running one may have begun before the caller's commit.
+ */
+class WalSync {
+  private fd: number | null = null;
+  private running: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+
+  constructor(private readonly path: string) {}
+
+  sync(): Promise<void> {
+    if (this.next) return this.next;
+    if (!this.running) return this.start();
+    this.next = this.running.then(() => {
+      this.next = null;
+      return this.start();
+    });
+    return this.next;
+  }
+
+  private start(): Promise<void> {
+    const run = new Promise<void>((resolve, reject) => {
+      const flush = (fd: number) => fdatasync(fd, (err) => (err ? reject(err) : resolve()));
+      if (this.fd !== null) return flush(this.fd);
+      open(this.path, 'r', (err, fd) => {
+        if (err) return reject(err);
+        this.fd = fd;
+        flush(fd);
+      });
+    });
+    // Waiters on the next sync go on whether this one failed or not; its callers see why.
+    const tracked: Promise<void> = run
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.running === tracked) this.running = null;
+      });
+    this.running = tracked;
+    return run;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+const walSyncs = new WeakMap<SQLite.Database, WalSync>();
+
+/**
+ * A transaction for group commit (the event intake): on SQLite its commit writes the WAL
+ * without waiting for the disk, and the promise resolves once an fdatasync of the WAL —
+ * run on libuv's thread pool, shared with other commits — has put it there. The commit is
+ * then exactly as durable as with synchronous=FULL when the promise resolves, but the
+ * event loop parses the next requests meanwhile. Checkpoints stay safe: with NORMAL, SQLite
+ * syncs the WAL before copying it and the database after. On PostgreSQL, or inside a
+ * caller's transaction, it is `inTx`.
+ */
+export async function inTxSyncedOffLoop<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  const native = sqliteNative(db);
+  if (!native || db.isTransaction || native.memory) return inTx(db, fn);
+  const result = await db.connection().execute(async (conn) => {
+    native.pragma('synchronous = NORMAL');
+    try {
+      return await conn.transaction().execute((trx) => fn(trx));
+    } finally {
+      native.pragma('synchronous = FULL');
+    }
+  });
+  let wal = walSyncs.get(native);
+  if (!wal) {
+    wal = new WalSync(`${native.name}-wal`);
+    walSyncs.set(native, wal);
+  }
+  await wal.sync();
+  return result;
 }
 
 export function openPostgres(url: string, max = 10): DbHandle {

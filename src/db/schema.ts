@@ -300,6 +300,14 @@ export interface DeadLettersTable {
   replay_result: string | null;
 }
 
+/** Stored events not rolled up yet (see the 2026-12-06T09 migration). */
+export interface IntakeRollupBacklogTable {
+  id: Generated<number>;
+  seqs: string;
+  events: number;
+  created_at: string;
+}
+
 export interface TicketsTable {
   id: string;
   account_id: string;
@@ -354,6 +362,7 @@ export interface Database extends HealthTables, WorkTables, RenewalTables {
   event_catalog: EventCatalogTable;
   event_properties: EventPropertiesTable;
   dead_letters: DeadLettersTable;
+  intake_rollup_backlog: IntakeRollupBacklogTable;
   tickets: TicketsTable;
   survey_responses: SurveyResponsesTable;
 }

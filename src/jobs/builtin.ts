@@ -8,6 +8,7 @@ import { runRenewalReminders } from '../renewals/reminders.js';
 import { refreshSignals } from '../renewals/signals.js';
 import { evaluateRules } from '../rules/service.js';
 import { queueTaskReminders } from '../tasks/reminders.js';
+import { rollUpStranded } from '../usage/intake/service.js';
 import { purgeRawEvents } from '../usage/retention.js';
 import type { JobDefinition } from './runner.js';
 import { pruneJobs } from './service.js';
@@ -94,6 +95,14 @@ export function builtinJobs(): JobDefinition[] {
       schedule: { every: 'minutes', minutes: 5 },
       maxAttempts: 1,
       run: async (ctx, { signal }) => fillHistory(ctx, signal),
+    },
+    {
+      kind: 'intake.rollups',
+      description:
+        'Roll up stored events a stopped or crashed server left unrolled (it acknowledged them, then deferred their rollups)',
+      schedule: { every: 'minutes', minutes: 1 },
+      maxAttempts: 1,
+      run: async (ctx) => ({ events: await rollUpStranded(ctx, 60_000) }),
     },
     {
       kind: 'usage.purge-raw-events',

@@ -183,7 +183,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(healthAlertRoutes);
   await app.register(healthReviewRoutes);
   await app.register(usageReadRoutes);
-  await app.register(ingestRoutes);
+  await app.register(ingestRoutes, { handle: opts.handle, now });
   await app.register(intakeAdminRoutes);
   await app.register(portfolioRoutes);
   await installWeb(app);

@@ -7,7 +7,8 @@ import { AppError } from '../core/errors.js';
 import { ErrorOut } from '../core/schemas.js';
 import { checkEvent, CALL_TYPES, MAX_BATCH_BYTES, type CallType } from './intake/model.js';
 import type { Submitted } from './intake/service.js';
-import { IngestWriter, DEFAULT_WRITER, type WriterOptions } from './intake/writer.js';
+import type { DbHandle } from '../db/database.js';
+import { IngestWriter, type WriterOptions } from './intake/writer.js';
 
 const ResultOut = z.object({
   index: z.number().int(),
@@ -108,6 +109,8 @@ export function submissionsOf(
 }
 
 export interface IngestRouteOptions {
+  handle: Pick<DbHandle, 'db' | 'dialect'>;
+  now: () => Date;
   writer?: Partial<WriterOptions>;
 }
 
@@ -117,7 +120,16 @@ export interface IngestRouteOptions {
  * of every event; 200 whenever it was stored, even if some events were refused.
  */
 export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (app, opts) => {
-  let writer: IngestWriter | null = null;
+  // One writer per server: it group-commits every request's events and holds the rollups
+  // it deferred, which it writes before the server stops.
+  const writer = new IngestWriter(
+    makeCtx(opts.handle.db, opts.handle.dialect, {
+      actor: { kind: 'system', id: 'intake', name: 'event intake' },
+      now: opts.now,
+    }),
+    { concurrency: opts.handle.dialect === 'postgres' ? 2 : 1, ...opts.writer },
+  );
+  app.addHook('onClose', async () => writer.settle());
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     '*',
@@ -153,17 +165,6 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRouteOptions> = async (ap
         const receivedAt = req.ctx.now();
         const body = decodeBody(req.body as Buffer, req.headers['content-encoding']);
         const items = submissionsOf(body, type, sourceOf(req), receivedAt);
-        writer ??= new IngestWriter(
-          makeCtx(req.ctx.db, req.ctx.dialect, {
-            actor: { kind: 'system', id: 'intake', name: 'event intake' },
-            now: req.ctx.now,
-          }),
-          {
-            ...DEFAULT_WRITER,
-            concurrency: req.ctx.dialect === 'postgres' ? 2 : 1,
-            ...opts.writer,
-          },
-        );
         const results = await writer.submit(items);
         const count = (s: string) => results.filter((r) => r.status === s).length;
         const out = {

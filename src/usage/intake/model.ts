@@ -177,7 +177,11 @@ export function checkEvent(
       type,
       messageId: given ?? `tenure-${randomUUID()}`,
       messageIdGiven: given !== null,
-      clientMs: instant(raw.timestamp ?? raw.originalTimestamp)?.getTime() ?? 0,
+      // An explicit timestamp is the event's time as parsed above; no need to parse it again.
+      clientMs:
+        raw.timestamp !== undefined && raw.timestamp !== null
+          ? when.at.getTime()
+          : (instant(raw.originalTimestamp)?.getTime() ?? 0),
       userId,
       anonymousId,
       userKey: userId ?? `anon:${anonymousId}`,
@@ -197,12 +201,6 @@ export function isActivity(e: IntakeEvent): boolean {
   return e.type === 'track' || e.type === 'page' || e.type === 'screen';
 }
 
-/** The catalog key of an event: its name for activity, its type otherwise. */
-export function catalogKey(e: IntakeEvent): { key: string; name: string } {
-  const name = e.name ?? `$${e.type}`;
-  return { key: `${e.type}:${name}`, name };
-}
-
 /** A property value's JSON type, for the catalog. */
 export function valueType(v: unknown): string {
   if (v === null) return 'null';
@@ -213,3 +211,30 @@ export function valueType(v: unknown): string {
 export type EventResult =
   | { index: number; messageId: string | null; status: 'accepted' | 'duplicate' }
   | { index: number; messageId: string | null; status: 'rejected'; reason: string };
+
+/**
+ * A stored event, rebuilt for the rollups from its row: the payload gives properties and
+ * traits, the row what was decided when it arrived (time, name, user, account). Null if
+ * the payload no longer reads as an event.
+ */
+export function restoreEvent(row: {
+  type: string;
+  event: string | null;
+  user_key: string | null;
+  ts: string;
+  received_at: string;
+  payload: string;
+}): IntakeEvent | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(row.payload);
+  } catch {
+    return null;
+  }
+  const checked = checkEvent(raw, {
+    type: CALL_TYPES.find((t) => t === row.type),
+    receivedAt: new Date(row.received_at),
+  });
+  if (!checked.ok) return null;
+  return { ...checked.event, ts: row.ts, name: row.event, userKey: row.user_key };
+}

@@ -1,4 +1,4 @@
-import { catalogKey, isActivity, valueType, type IntakeEvent } from './model.js';
+import { isActivity, valueType, type IntakeEvent } from './model.js';
 
 /**
  * What a set of newly stored events adds to the rollups, computed in memory so the writer
@@ -75,58 +75,84 @@ export interface RollupDelta {
   properties: PropertyEntry[];
 }
 
-const min = (a: string, b: string) => (a < b ? a : b);
-const max = (a: string, b: string) => (a > b ? a : b);
-
 function str(v: unknown): string | null {
   return typeof v === 'string' && v.trim() ? v.trim().slice(0, 320) : null;
 }
 
+/** A map's value for `k`, made by `make` the first time. */
+function at<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) {
+    v = make();
+    m.set(k, v);
+  }
+  return v;
+}
+
+interface DayCells {
+  users: Map<string, UserDay>;
+  events: Map<string, { row: EventDay; users: Map<string, UserEventDay> }>;
+}
+
+interface CatalogCell {
+  entry: CatalogEntry;
+  properties: Map<string, PropertyEntry>;
+}
+
+const MAX_PROPERTIES = 200;
+
+/**
+ * Nested maps (account → day → user, event name → property) instead of composite string
+ * keys: this runs for every stored event, and building and hashing a key string per map
+ * per event cost more than the rest of it.
+ */
 export function rollupOf(events: readonly Attributed[], ordered = true): RollupDelta {
-  const userDays = new Map<string, UserDay>();
-  const eventDays = new Map<string, EventDay>();
-  const userEventDays = new Map<string, UserEventDay>();
+  const cells = new Map<string, Map<string, DayCells>>();
   const users = new Map<string, UserSeen>();
-  const catalog = new Map<string, CatalogEntry>();
-  const properties = new Map<string, PropertyEntry>();
+  const catalog = new Map<string, Map<string, CatalogCell>>();
   for (const { event: e, accountId } of events) {
-    const day = e.ts.slice(0, 10);
-    if (isActivity(e) && accountId && e.userKey && e.name) {
-      const uk = `${accountId}\0${day}\0${e.userKey}`;
-      const ud = userDays.get(uk);
+    const ts = e.ts;
+    if (accountId && e.userKey && e.name && isActivity(e)) {
+      const day = ts.slice(0, 10);
+      const c = at(at(cells, accountId, () => new Map<string, DayCells>()), day, () => ({
+        users: new Map(),
+        events: new Map(),
+      }));
+      const ud = c.users.get(e.userKey);
       if (ud) {
         ud.events += 1;
         ud.session_seconds += e.sessionSeconds;
-        ud.first_at = min(ud.first_at, e.ts);
-        ud.last_at = max(ud.last_at, e.ts);
+        if (ts < ud.first_at) ud.first_at = ts;
+        if (ts > ud.last_at) ud.last_at = ts;
       } else {
-        userDays.set(uk, {
+        c.users.set(e.userKey, {
           account_id: accountId,
           day,
           user_key: e.userKey,
           events: 1,
           session_seconds: e.sessionSeconds,
-          first_at: e.ts,
-          last_at: e.ts,
+          first_at: ts,
+          last_at: ts,
         });
       }
-      const ek = `${accountId}\0${day}\0${e.name}`;
-      const ed = eventDays.get(ek);
-      if (ed) ed.events += 1;
-      else eventDays.set(ek, { account_id: accountId, day, event: e.name, events: 1 });
-      const uek = `${ek}\0${e.userKey}`;
-      if (!userEventDays.has(uek))
-        userEventDays.set(uek, { account_id: accountId, day, event: e.name, user_key: e.userKey });
+      const name = e.name;
+      const ed = at(c.events, name, () => ({
+        row: { account_id: accountId, day, event: name, events: 0 },
+        users: new Map<string, UserEventDay>(),
+      }));
+      ed.row.events += 1;
+      if (!ed.users.has(e.userKey))
+        ed.users.set(e.userKey, { account_id: accountId, day, event: name, user_key: e.userKey });
     }
     if (e.userKey) {
       const u = users.get(e.userKey);
-      const traits = e.type === 'identify' ? e.traits : {};
+      const traits = e.type === 'identify' ? e.traits : null;
       if (u) {
-        u.first_seen_at = min(u.first_seen_at, e.ts);
-        if (e.ts >= u.last_seen_at && accountId) u.account_id = accountId;
-        u.last_seen_at = max(u.last_seen_at, e.ts);
-        u.events += isActivity(e) ? 1 : 0;
-        u.traits = { ...u.traits, ...traits };
+        if (ts < u.first_seen_at) u.first_seen_at = ts;
+        if (ts >= u.last_seen_at && accountId) u.account_id = accountId;
+        if (ts > u.last_seen_at) u.last_seen_at = ts;
+        if (isActivity(e)) u.events += 1;
+        if (traits) u.traits = { ...u.traits, ...traits };
         if (e.userId) u.user_id = e.userId;
       } else {
         users.set(e.userKey, {
@@ -136,66 +162,100 @@ export function rollupOf(events: readonly Attributed[], ordered = true): RollupD
           email: null,
           name: null,
           traits: { ...traits },
-          first_seen_at: e.ts,
-          last_seen_at: e.ts,
+          first_seen_at: ts,
+          last_seen_at: ts,
           events: isActivity(e) ? 1 : 0,
         });
       }
     }
-    const { key, name } = catalogKey(e);
-    const c = catalog.get(key);
-    if (c) {
-      c.volume += 1;
-      c.first_seen_at = min(c.first_seen_at, e.ts);
-      c.last_seen_at = max(c.last_seen_at, e.ts);
-    } else {
-      catalog.set(key, {
-        key,
+    const name = e.name ?? `$${e.type}`;
+    const cell = at(at(catalog, e.type, () => new Map<string, CatalogCell>()), name, () => ({
+      entry: {
+        key: `${e.type}:${name}`,
         type: e.type,
         name,
-        first_seen_at: e.ts,
-        last_seen_at: e.ts,
-        volume: 1,
-      });
-    }
+        first_seen_at: ts,
+        last_seen_at: ts,
+        volume: 0,
+      },
+      properties: new Map<string, PropertyEntry>(),
+    }));
+    const entry = cell.entry;
+    entry.volume += 1;
+    if (ts < entry.first_seen_at) entry.first_seen_at = ts;
+    if (ts > entry.last_seen_at) entry.last_seen_at = ts;
     const props = e.type === 'identify' || e.type === 'group' ? e.traits : e.properties;
-    for (const [name, value] of Object.entries(props).slice(0, 200)) {
-      const prop = name.slice(0, 200);
-      const pk = `${key}\0${prop}`;
-      const p = properties.get(pk);
+    let n = 0;
+    for (const key in props) {
+      if (!Object.hasOwn(props, key)) continue;
+      if (++n > MAX_PROPERTIES) break;
+      const prop = key.length > 200 ? key.slice(0, 200) : key;
+      const type = valueType(props[key]);
+      const p = cell.properties.get(prop);
       if (p) {
         p.volume += 1;
-        p.value_type = valueType(value);
-        p.first_seen_at = min(p.first_seen_at, e.ts);
-        p.last_seen_at = max(p.last_seen_at, e.ts);
+        p.value_type = type;
+        if (ts < p.first_seen_at) p.first_seen_at = ts;
+        if (ts > p.last_seen_at) p.last_seen_at = ts;
       } else {
-        properties.set(pk, {
-          event_key: key,
+        cell.properties.set(prop, {
+          event_key: entry.key,
           property: prop,
-          value_type: valueType(value),
-          first_seen_at: e.ts,
-          last_seen_at: e.ts,
+          value_type: type,
+          first_seen_at: ts,
+          last_seen_at: ts,
           volume: 1,
         });
       }
     }
   }
-  for (const u of users.values()) {
+  const userDays: UserDay[] = [];
+  const eventDays: EventDay[] = [];
+  const userEventDays: UserEventDay[] = [];
+  for (const days of cells.values())
+    for (const c of days.values()) {
+      for (const ud of c.users.values()) userDays.push(ud);
+      for (const ed of c.events.values()) {
+        eventDays.push(ed.row);
+        for (const ued of ed.users.values()) userEventDays.push(ued);
+      }
+    }
+  const catalogRows: CatalogEntry[] = [];
+  const propertyRows: PropertyEntry[] = [];
+  for (const names of catalog.values())
+    for (const cell of names.values()) {
+      catalogRows.push(cell.entry);
+      for (const p of cell.properties.values()) propertyRows.push(p);
+    }
+  const userRows = [...users.values()];
+  for (const u of userRows) {
     u.email = str(u.traits.email);
     u.name = str(u.traits.name);
   }
+  if (!ordered)
+    return {
+      userDays,
+      eventDays,
+      userEventDays,
+      users: userRows,
+      catalog: catalogRows,
+      properties: propertyRows,
+    };
   // Rows in key order: concurrent writers (several servers on one PostgreSQL) then lock
   // shared rollup rows in the same order and cannot deadlock.
-  const sorted = <T>(m: Map<string, T>): T[] =>
-    ordered
-      ? [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v)
-      : [...m.values()];
   return {
-    userDays: sorted(userDays),
-    eventDays: sorted(eventDays),
-    userEventDays: sorted(userEventDays),
-    users: sorted(users),
-    catalog: sorted(catalog),
-    properties: sorted(properties),
+    userDays: sortBy(userDays, (r) => [r.account_id, r.day, r.user_key]),
+    eventDays: sortBy(eventDays, (r) => [r.account_id, r.day, r.event]),
+    userEventDays: sortBy(userEventDays, (r) => [r.account_id, r.day, r.event, r.user_key]),
+    users: sortBy(userRows, (r) => [r.user_key]),
+    catalog: sortBy(catalogRows, (r) => [r.key]),
+    properties: sortBy(propertyRows, (r) => [r.event_key, r.property]),
   };
+}
+
+/** Rows sorted by a tuple of strings, compared by code unit as the keys used to be. */
+function sortBy<T>(rows: T[], key: (r: T) => string[]): T[] {
+  const keyed = rows.map((r) => ({ r, k: key(r).join('\0') }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.r);
 }

@@ -2,18 +2,25 @@ import { ALLOW_ALL } from '../../core/access.js';
 import type { Ctx } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { inTx, sqliteNative, type Db } from '../../db/database.js';
+import { inTxSyncedOffLoop, sqliteNative, type Db } from '../../db/database.js';
 import { createAccount } from '../../accounts/account/service.js';
 import { markDirty } from '../../health/dirty.js';
 import type { Checked, EventResult, IntakeEvent } from './model.js';
-import { rollupOf, type Attributed } from './rollup.js';
+import {
+  claimBacklogRows,
+  insertBacklogRow,
+  RollupBacklog,
+  strandedGroups,
+  type Held,
+  type KnownUserEvents,
+} from './backlog.js';
+import { rollupOf, type Attributed, type UserEventDay } from './rollup.js';
 import {
   accountsByProductId,
   eventDayKey,
   eventKey,
   type DeadLetter,
   type IntakeStore,
-  type StoredUser,
 } from './store.js';
 import { pgIntakeStore } from './store-pg.js';
 import { sqliteIntakeStore } from './store-sqlite.js';
@@ -94,146 +101,267 @@ function mergeTraits(stored: string | undefined, fresh: Record<string, unknown>)
   return JSON.stringify({ ...base, ...fresh });
 }
 
+export interface WriteOptions {
+  /** The writer's backlog: groups stored earlier whose rollups wait for this one. */
+  backlog?: RollupBacklog;
+  /**
+   * Store and acknowledge these events now and leave their rollups in the backlog for a
+   * later transaction (the writer does so while requests queue up).
+   */
+  defer?: boolean;
+  /** Who-did-what-today rows already stored, to skip. */
+  known?: KnownUserEvents;
+}
+
 /**
  * Store a set of submitted events in one transaction: refused ones as dead letters,
  * accepted ones as raw events (a repeated (source, sender's time, messageId) is a duplicate
- * and changes nothing), and the rollups, users and catalog for exactly the new ones.
+ * and changes nothing), and the rollups, users and catalog for exactly the new ones —
+ * together with the backlog's, or, deferred, a backlog row naming them.
  */
 export async function writeSubmitted(
   ctx: Ctx,
   items: readonly Submitted[],
+  opts: WriteOptions = {},
 ): Promise<EventResult[]> {
   const order = new Map(items.map((item, i) => [item, i]));
+  const backlog = opts.backlog;
+  const defer = Boolean(opts.defer && backlog);
   // Unknown accounts are created first, each in its own transaction, so that concurrent
   // writers racing to create the same one do not abort each other's whole group.
   const accounts = await resolveAccounts(
     writerCtx(ctx, ctx.db),
     items.flatMap((i) => (i.checked.ok ? [i.checked.event] : [])),
   );
-  return inTx(ctx.db, async (trx) => {
-    const st = storeFor(ctx, trx);
-    const results: (EventResult & { item: Submitted })[] = [];
-    const dead: DeadLetter[] = [];
-    const fresh: { item: Submitted; event: IntakeEvent; key: string }[] = [];
-    const seenInBatch = new Set<string>();
-    for (const item of items) {
-      const c = item.checked;
-      if (!c.ok) {
-        const raw = item.raw();
-        dead.push({
-          id: newId('dlq', Date.parse(item.receivedAt)),
-          received_at: item.receivedAt,
-          source_id: item.sourceId,
-          batch_index: item.index,
-          message_id: messageIdOf(raw),
-          reason: c.reason,
-          payload: raw,
-          status: 'open',
-          replayed_at: null,
-          replay_result: null,
-        });
-        results.push({
-          item,
-          index: item.index,
-          messageId: messageIdOf(raw),
-          status: 'rejected',
-          reason: c.reason,
-        });
-        continue;
+  const taken = defer || !backlog ? [] : backlog.take();
+  let written: UserEventDay[] = [];
+  try {
+    const { results, held } = await inTxSyncedOffLoop(ctx.db, async (trx) => {
+      const st = storeFor(ctx, trx);
+      const results: (EventResult & { item: Submitted })[] = [];
+      const dead: DeadLetter[] = [];
+      const fresh: { item: Submitted; event: IntakeEvent; key: string }[] = [];
+      const seenInBatch = new Set<string>();
+      for (const item of items) {
+        const c = item.checked;
+        if (!c.ok) {
+          const raw = item.raw();
+          dead.push({
+            id: newId('dlq', Date.parse(item.receivedAt)),
+            received_at: item.receivedAt,
+            source_id: item.sourceId,
+            batch_index: item.index,
+            message_id: messageIdOf(raw),
+            reason: c.reason,
+            payload: raw,
+            status: 'open',
+            replayed_at: null,
+            replay_result: null,
+          });
+          results.push({
+            item,
+            index: item.index,
+            messageId: messageIdOf(raw),
+            status: 'rejected',
+            reason: c.reason,
+          });
+          continue;
+        }
+        const key = eventKey(item.sourceId, c.event.clientMs, c.event.messageId);
+        if (seenInBatch.has(key)) {
+          results.push({
+            item,
+            index: item.index,
+            messageId: c.event.messageId,
+            status: 'duplicate',
+          });
+          continue;
+        }
+        seenInBatch.add(key);
+        fresh.push({ item, event: c.event, key });
       }
-      const key = eventKey(item.sourceId, c.event.clientMs, c.event.messageId);
-      if (seenInBatch.has(key)) {
+      await st.insertDeadLetters(dead);
+      const stored = await storeEvents(ctx, st, fresh, accounts, backlog);
+      for (const f of stored.all)
         results.push({
-          item,
-          index: item.index,
-          messageId: c.event.messageId,
-          status: 'duplicate',
+          item: f.item,
+          index: f.item.index,
+          messageId: f.event.messageId,
+          status: stored.seqs.has(f.key) ? 'accepted' : 'duplicate',
         });
-        continue;
+      const added = stored.all.filter((a) => stored.seqs.has(a.key));
+      let held: Held | null = null;
+      if (defer && added.length > 0) {
+        const seqs = added.map((a) => stored.seqs.get(a.key)!);
+        const at = ctx.now();
+        held = {
+          id: await insertBacklogRow(trx, seqs, at.toISOString()),
+          events: added,
+          at: Date.now(),
+        };
+      } else if (!defer) {
+        const claimed = taken.length
+          ? await claimBacklogRows(
+              trx,
+              taken.map((h) => h.id),
+            )
+          : new Set<number>();
+        const all: Attributed[] = taken.filter((h) => claimed.has(h.id)).flatMap((h) => h.events);
+        for (const a of added) all.push(a);
+        written = await rollUp(ctx, trx, st, all, opts.known);
       }
-      seenInBatch.add(key);
-      fresh.push({ item, event: c.event, key });
-    }
-    await st.insertDeadLetters(dead);
-    if (fresh.length === 0) return inOrder(results, order);
+      return { results: inOrder(results, order), held };
+    });
+    if (held) backlog!.hold(held);
+    opts.known?.remember(written);
+    return results;
+  } catch (err) {
+    if (taken.length > 0) backlog!.restore(taken);
+    throw err;
+  }
+}
 
-    // Stored users matter only for traits to merge (identify) and for events that name no
-    // account (the user's account stands in); most events need neither.
-    const userKeys = new Set<string>();
-    for (const { event: e } of fresh)
-      if (e.userKey && (e.type === 'identify' || !e.groupId)) userKeys.add(e.userKey);
-    const users = await st.existingUsers([...userKeys]);
-    // A group call ties its user to the account for later events in the same set.
-    const userAccount = new Map<string, string | null>();
-    for (const [k, u] of users) userAccount.set(k, u.account_id);
-    const attributed: (Attributed & { key: string; item: Submitted })[] = [];
-    for (const f of [...fresh].sort((a, b) => (a.event.ts < b.event.ts ? -1 : 1))) {
-      const e = f.event;
-      const accountId =
-        (e.groupId ? accounts.get(e.groupId) : undefined) ??
-        (e.userKey ? userAccount.get(e.userKey) : undefined) ??
-        null;
-      if (e.userKey && e.groupId && accountId) userAccount.set(e.userKey, accountId);
-      attributed.push({ event: e, accountId, key: f.key, item: f.item });
-    }
-    // In key order on PostgreSQL, where concurrent writers meet on the unique key.
-    const toInsert =
-      ctx.dialect === 'postgres'
-        ? [...attributed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-        : attributed;
-    const inserted = await st.insertRawEvents(
-      toInsert.map((a) => ({
-        source_id: a.item.sourceId,
-        client_ms: a.event.clientMs,
-        message_id: a.event.messageId,
-        type: a.event.type,
-        event: a.event.name,
-        user_key: a.event.userKey,
-        account_id: a.accountId,
-        ts: a.event.ts,
-        received_at: a.item.receivedAt,
-        payload: a.event.payload,
-      })),
-    );
-    const stored = attributed.filter((a) => inserted.has(a.key));
-    for (const a of attributed) {
-      results.push({
-        item: a.item,
-        index: a.item.index,
-        messageId: a.event.messageId,
-        status: inserted.has(a.key) ? 'accepted' : 'duplicate',
-      });
-    }
-    if (stored.length > 0) {
-      await applyRollups(ctx, st, stored, users);
-      // Their health is rescored within minutes (the scoring job drains this queue).
-      const touched = new Set<string>();
-      for (const a of stored) if (a.accountId) touched.add(a.accountId);
-      await markDirty(trx, [...touched], ctx.now());
-    }
-    return inOrder(results, order);
-  });
+type Fresh = Attributed & { key: string; item: Submitted };
+
+/** Attribute the fresh events to accounts and store them raw; which were new, with seqs. */
+async function storeEvents(
+  ctx: Ctx,
+  st: IntakeStore,
+  fresh: readonly { item: Submitted; event: IntakeEvent; key: string }[],
+  accounts: Map<string, string>,
+  backlog: RollupBacklog | undefined,
+): Promise<{ all: Fresh[]; seqs: Map<string, number> }> {
+  if (fresh.length === 0) return { all: [], seqs: new Map() };
+  // Stored users matter only for events that name no account (the user's account stands
+  // in); most events need neither. Held (not yet rolled up) events know better.
+  const userKeys = new Set<string>();
+  for (const { event: e } of fresh) if (e.userKey && !e.groupId) userKeys.add(e.userKey);
+  const users = await st.existingUsers([...userKeys]);
+  // A group call ties its user to the account for later events in the same set.
+  const userAccount = new Map<string, string | null>();
+  for (const [k, u] of users) userAccount.set(k, backlog?.accountOf(k) ?? u.account_id);
+  const all: Fresh[] = [];
+  for (const f of [...fresh].sort((a, b) => (a.event.ts < b.event.ts ? -1 : 1))) {
+    const e = f.event;
+    const accountId =
+      (e.groupId ? accounts.get(e.groupId) : undefined) ??
+      (e.userKey ? (userAccount.get(e.userKey) ?? backlog?.accountOf(e.userKey)) : undefined) ??
+      null;
+    if (e.userKey && e.groupId && accountId) userAccount.set(e.userKey, accountId);
+    all.push({ event: e, accountId, key: f.key, item: f.item });
+  }
+  // In key order on PostgreSQL, where concurrent writers meet on the unique key.
+  const toInsert =
+    ctx.dialect === 'postgres'
+      ? [...all].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      : all;
+  const seqs = await st.insertRawEvents(
+    toInsert.map((a) => ({
+      source_id: a.item.sourceId,
+      client_ms: a.event.clientMs,
+      message_id: a.event.messageId,
+      type: a.event.type,
+      event: a.event.name,
+      user_key: a.event.userKey,
+      account_id: a.accountId,
+      ts: a.event.ts,
+      received_at: a.item.receivedAt,
+      payload: a.event.payload,
+    })),
+  );
+  return { all, seqs };
+}
+
+/**
+ * Roll up stored events (in time order for the users' traits) and queue their rescoring.
+ * Returns the who-did-what-today rows it wrote, to remember once committed.
+ */
+async function rollUp(
+  ctx: Ctx,
+  trx: Db,
+  st: IntakeStore,
+  events: Attributed[],
+  known?: KnownUserEvents,
+): Promise<UserEventDay[]> {
+  if (events.length === 0) return [];
+  if (events.some((a) => a.event.type === 'identify'))
+    events.sort((a, b) => (a.event.ts < b.event.ts ? -1 : a.event.ts > b.event.ts ? 1 : 0));
+  const written = await applyRollups(ctx, st, events, known);
+  // Their health is rescored within minutes (the scoring job drains this queue).
+  const touched = new Set<string>();
+  for (const a of events) if (a.accountId) touched.add(a.accountId);
+  await markDirty(trx, [...touched], ctx.now());
+  return written;
+}
+
+/**
+ * Roll up what the backlog holds (the writer, when requests stop queueing) or, given
+ * `stranded`, groups a stopped server left behind. One transaction.
+ */
+export async function flushBacklog(
+  ctx: Ctx,
+  backlog: RollupBacklog,
+  stranded: readonly Held[] = [],
+  known?: KnownUserEvents,
+): Promise<number> {
+  const taken = [...backlog.take(), ...stranded];
+  if (taken.length === 0) return 0;
+  try {
+    const { count, written } = await inTxSyncedOffLoop(ctx.db, async (trx) => {
+      const claimed = await claimBacklogRows(
+        trx,
+        taken.map((h) => h.id),
+      );
+      const all = taken.filter((h) => claimed.has(h.id)).flatMap((h) => h.events);
+      const written = await rollUp(ctx, trx, storeFor(ctx, trx), all, known);
+      return { count: all.length, written };
+    });
+    known?.remember(written);
+    return count;
+  } catch (err) {
+    backlog.restore(taken.filter((h) => !stranded.includes(h)));
+    throw err;
+  }
+}
+
+/**
+ * Roll up the groups a server left in the backlog table when it stopped or crashed before
+ * writing their rollups (`olderThanMs`: leave younger ones to the live server holding them;
+ * taking one anyway is safe, only wasted work). Returns how many events.
+ */
+export async function rollUpStranded(ctx: Ctx, olderThanMs = 0): Promise<number> {
+  let events = 0;
+  const skip = new Set<number>();
+  for (;;) {
+    const createdBefore = new Date(ctx.now().getTime() - olderThanMs).toISOString();
+    const stranded = await strandedGroups(ctx.db, { createdBefore, skip, limit: 20 });
+    if (stranded.length === 0) return events;
+    for (const h of stranded) skip.add(h.id);
+    events += await flushBacklog(ctx, new RollupBacklog(), stranded);
+  }
 }
 
 async function applyRollups(
   ctx: Ctx,
   st: IntakeStore,
   stored: readonly Attributed[],
-  users: Map<string, StoredUser>,
-): Promise<void> {
+  known?: KnownUserEvents,
+): Promise<UserEventDay[]> {
   // Only PostgreSQL has concurrent writers to keep in lock order; SQLite has one writer.
   const delta = rollupOf(stored, ctx.dialect === 'postgres');
   await st.upsertUserDays(delta.userDays);
-  const newUsers = await st.insertUserEventDays(delta.userEventDays);
+  const userEvents = known ? known.unknown(delta.userEventDays) : delta.userEventDays;
+  const newUsers = await st.insertUserEventDays(userEvents);
   await st.upsertEventDays(
     delta.eventDays.map((d) => ({
       ...d,
       users: newUsers.get(eventDayKey(d.account_id, d.day, d.event)) ?? 0,
     })),
   );
-  const identified = new Set(
-    stored.filter((a) => a.event.type === 'identify').map((a) => a.event.userKey),
-  );
+  const identified = new Set<string>();
+  for (const a of stored)
+    if (a.event.type === 'identify' && a.event.userKey) identified.add(a.event.userKey);
+  const users = identified.size > 0 ? await st.existingUsers([...identified]) : new Map();
   await st.upsertUsers(
     delta.users.map((u) => ({
       ...u,
@@ -244,6 +372,7 @@ async function applyRollups(
     })),
   );
   await st.upsertCatalog(delta.catalog, delta.properties);
+  return userEvents;
 }
 
 /** Results in the order of the submitted items, without the bookkeeping. */

@@ -40,9 +40,14 @@ export function pgIntakeStore(db: Executor): IntakeStore {
       return out;
     },
     async insertRawEvents(rows: readonly RawEvent[]) {
-      const inserted = new Set<string>();
+      const inserted = new Map<string, number>();
       if (rows.length === 0) return inserted;
-      const out = await sql<{ source_id: string; client_ms: number; message_id: string }>`
+      const out = await sql<{
+        seq: number;
+        source_id: string;
+        client_ms: number;
+        message_id: string;
+      }>`
         insert into events (source_id, client_ms, message_id, type, event, user_key,
           account_id, ts, received_at, payload)
         select * from unnest(${col(rows, 'source_id')}::text[], ${col(rows, 'client_ms')}::bigint[],
@@ -51,8 +56,9 @@ export function pgIntakeStore(db: Executor): IntakeStore {
           ${col(rows, 'account_id')}::text[], ${col(rows, 'ts')}::text[],
           ${col(rows, 'received_at')}::text[], ${col(rows, 'payload')}::text[])
         on conflict (source_id, client_ms, message_id) do nothing
-        returning source_id, client_ms, message_id`.execute(db);
-      for (const r of out.rows) inserted.add(eventKey(r.source_id, r.client_ms, r.message_id));
+        returning seq, source_id, client_ms, message_id`.execute(db);
+      for (const r of out.rows)
+        inserted.set(eventKey(r.source_id, r.client_ms, r.message_id), Number(r.seq));
       return inserted;
     },
     async upsertUserDays(rows: readonly UserDay[]) {

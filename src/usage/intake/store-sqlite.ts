@@ -106,9 +106,9 @@ export function sqliteIntakeStore(db: SQLite.Database): IntakeStore {
       return out;
     },
     async insertRawEvents(rows: readonly RawEvent[]) {
-      const inserted = new Set<string>();
+      const inserted = new Map<string, number>();
       for (const r of rows) {
-        const { changes } = s.event.run(
+        const { changes, lastInsertRowid } = s.event.run(
           r.source_id,
           r.client_ms,
           r.message_id,
@@ -120,7 +120,8 @@ export function sqliteIntakeStore(db: SQLite.Database): IntakeStore {
           r.received_at,
           r.payload,
         );
-        if (changes === 1) inserted.add(eventKey(r.source_id, r.client_ms, r.message_id));
+        if (changes === 1)
+          inserted.set(eventKey(r.source_id, r.client_ms, r.message_id), Number(lastInsertRowid));
       }
       return inserted;
     },

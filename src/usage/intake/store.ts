@@ -58,9 +58,10 @@ export interface IntakeStore {
   existingUsers(keys: readonly string[]): Promise<Map<string, StoredUser>>;
   /**
    * Insert raw events; a stored (source, clientMs, messageId) is skipped. Returns the
-   * `eventKey`s that were new, so only they count in the rollups: de-duplication is exact.
+   * `eventKey`s that were new with their seq, so only they count in the rollups:
+   * de-duplication is exact.
    */
-  insertRawEvents(rows: readonly RawEvent[]): Promise<Set<string>>;
+  insertRawEvents(rows: readonly RawEvent[]): Promise<Map<string, number>>;
   upsertUserDays(rows: readonly UserDay[]): Promise<void>;
   /** Record who did what each day; returns how many (account, day, event) users were new. */
   insertUserEventDays(rows: readonly UserEventDay[]): Promise<Map<string, number>>;

@@ -1,7 +1,8 @@
 import type { Ctx } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import type { EventResult } from './model.js';
-import { writeSubmitted, type Submitted } from './service.js';
+import { KnownUserEvents, RollupBacklog } from './backlog.js';
+import { flushBacklog, rollUpStranded, writeSubmitted, type Submitted } from './service.js';
 
 export interface WriterOptions {
   /** Events waiting beyond this answer 429: the client retries, nothing is dropped. */
@@ -9,13 +10,34 @@ export interface WriterOptions {
   /** Events committed together in one transaction (group commit). */
   maxGroupEvents: number;
   /**
-   * Transactions in flight at once. SQLite has one writer, so 1; on PostgreSQL a second
-   * lets the server prepare one group while the database writes the other.
+   * Groups in flight at once. With 2, the server prepares and writes one group while the
+   * other's commit reaches the disk (SQLite: its WAL fdatasync; PostgreSQL: the database
+   * writes it). SQLite still runs one transaction at a time.
    */
   concurrency?: number;
+  /**
+   * While requests queue up, a group's events are acknowledged once stored and rolled up
+   * with later groups', at most this long after (0: always in the same transaction).
+   */
+  maxRollupLagMs: number;
+  /** Deferred events beyond this are rolled up by the next group, whatever their age. */
+  maxBacklogEvents: number;
+  /** Deferring starts with a group at least this large; then smaller ones join it. */
+  minDeferEvents: number;
 }
 
-export const DEFAULT_WRITER: WriterOptions = { maxQueuedEvents: 50_000, maxGroupEvents: 5_000 };
+export const DEFAULT_WRITER: WriterOptions = {
+  maxQueuedEvents: 50_000,
+  maxGroupEvents: 5_000,
+  maxRollupLagMs: 1_000,
+  maxBacklogEvents: 100_000,
+  minDeferEvents: 1_000,
+};
+
+/** How long writes must pause before deferred rollups are written on their own. */
+const IDLE_FLUSH_MS = 250;
+/** A group formed this soon after the last one ended follows it back to back. */
+const BACK_TO_BACK_MS = 100;
 
 interface Job {
   items: Submitted[];
@@ -33,11 +55,47 @@ export class IngestWriter {
   private queued = 0;
   private inFlight = 0;
   private scheduled = false;
+  private flushing = false;
+  /** When the last transaction ended, and the timer that rolls up once writes pause. */
+  private lastWriteEnd = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly rollups = new RollupBacklog();
+  private readonly known = new KnownUserEvents();
+  /** Until the groups a stopped server left are rolled up, new groups wait. */
+  private ready: Promise<void>;
+
+  private readonly opts: WriterOptions;
 
   constructor(
     private readonly ctx: Ctx,
-    private readonly opts: WriterOptions = DEFAULT_WRITER,
-  ) {}
+    opts: Partial<WriterOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_WRITER, ...opts };
+    // If this fails the rows stay: the intake.rollups job and the next start try again.
+    this.ready = this.recover().catch(() => undefined);
+  }
+
+  /** Stored events whose rollups are still to be written. */
+  get rollupBacklog(): number {
+    return this.rollups.events;
+  }
+
+  /**
+   * Roll up the groups a server that stopped or crashed left in the backlog table. A group
+   * another live server still holds is claimed by whichever transaction deletes its row
+   * first, so it is rolled up once either way.
+   */
+  private async recover(): Promise<void> {
+    await rollUpStranded(this.ctx);
+  }
+
+  /** Roll up everything held; for shutdown and for tests that read the rollups at once. */
+  async settle(): Promise<void> {
+    await this.ready;
+    while (this.inFlight > 0 || this.queue.length > 0 || this.flushing)
+      await new Promise((r) => setTimeout(r, 5));
+    if (this.rollups.events > 0) await flushBacklog(this.ctx, this.rollups, [], this.known);
+  }
 
   /** Events waiting for a transaction or in one. */
   get backlog(): number {
@@ -65,11 +123,16 @@ export class IngestWriter {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.pump();
+      void this.ready.then(() => this.pump());
     });
   }
 
   private pump(): void {
+    if (this.queue.length === 0 && this.rollups.events > 0 && this.inFlight === 0) {
+      // Requests stopped queueing: roll up what was deferred now rather than later.
+      this.flush();
+      return;
+    }
     while (this.inFlight < (this.opts.concurrency ?? 1) && this.queue.length > 0) {
       const group: Job[] = [];
       let size = 0;
@@ -81,20 +144,63 @@ export class IngestWriter {
         group.push(job);
         size += job.items.length;
       }
+      // Saturated: many requests piled up while the last group was written, and the writer
+      // runs back to back. Acknowledge these once stored and roll them up with the next
+      // ones, unless the backlog is old or large enough already. (A request arriving at an
+      // idle writer never has its rollups deferred.)
+      const defer =
+        (this.inFlight > 0 || Date.now() - this.lastWriteEnd < BACK_TO_BACK_MS) &&
+        (size >= this.opts.minDeferEvents || this.rollups.events > 0) &&
+        this.opts.maxRollupLagMs > 0 &&
+        this.rollups.ageMs(Date.now()) < this.opts.maxRollupLagMs &&
+        this.rollups.events + size <= this.opts.maxBacklogEvents;
       this.inFlight += 1;
-      void this.write(group).finally(() => {
+      void this.write(group, defer).finally(() => {
         this.inFlight -= 1;
         this.queued -= size;
+        this.lastWriteEnd = Date.now();
         if (this.queue.length > 0) this.schedule();
+        else if (this.rollups.events > 0) this.flushWhenIdle();
       });
     }
   }
 
-  private async write(group: Job[]): Promise<void> {
+  /** Roll up the deferred groups once no group has been written for a moment. */
+  private flushWhenIdle(): void {
+    if (this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.rollups.events === 0) return;
+      if (Date.now() - this.lastWriteEnd < IDLE_FLUSH_MS || this.inFlight > 0) {
+        this.flushWhenIdle();
+        return;
+      }
+      void this.ready.then(() => this.pump());
+    }, IDLE_FLUSH_MS);
+    this.idleTimer.unref();
+  }
+
+  private flush(): void {
+    this.inFlight += 1;
+    this.flushing = true;
+    flushBacklog(this.ctx, this.rollups, [], this.known)
+      // Left in the backlog (memory and table): the next group or flush tries again.
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight -= 1;
+        this.flushing = false;
+        this.lastWriteEnd = Date.now();
+        if (this.queue.length > 0) this.schedule();
+        else if (this.rollups.events > 0) this.flushWhenIdle();
+      });
+  }
+
+  private async write(group: Job[], defer: boolean): Promise<void> {
     try {
       const results = await writeSubmitted(
         this.ctx,
         group.flatMap((j) => j.items),
+        { backlog: this.rollups, defer, known: this.known },
       );
       let at = 0;
       for (const job of group) {
@@ -107,7 +213,7 @@ export class IngestWriter {
         return;
       }
       // One request's trouble must not fail the others it was grouped with.
-      for (const job of group) await this.write([job]);
+      for (const job of group) await this.write([job], false);
     }
   }
 }

@@ -1,0 +1,227 @@
+import type { Executor } from '../../db/database.js';
+import { restoreEvent } from './model.js';
+import type { Attributed, UserEventDay } from './rollup.js';
+
+/**
+ * Rollups waiting for a later transaction. When requests queue up faster than the writer
+ * commits them, the writer stores and acknowledges each group's events at once and rolls
+ * them up together with the following groups', a moment later (at most `maxRollupLagMs`):
+ * one upsert per touched rollup row per second instead of one per group.
+ *
+ * A deferred group leaves a row in intake_rollup_backlog in the transaction that stores its
+ * events; the transaction that rolls them up deletes the row and uses only the events of
+ * rows it deleted. So after a crash the rows say exactly which events still need rolling
+ * up, and however many servers try, each group is rolled up once.
+ */
+
+/** One deferred group: its backlog row and its stored events. */
+export interface Held {
+  id: number;
+  events: Attributed[];
+  /** When it was stored (epoch ms). */
+  at: number;
+}
+
+/** The writer's groups in the backlog, in memory, with what they say about users. */
+export class RollupBacklog {
+  private held: Held[] = [];
+  private count = 0;
+  /**
+   * The account each user's latest held event tied them to (a group call or groupId),
+   * worked out when first asked after a change: most senders name the account on every
+   * event and never ask.
+   */
+  private accounts: Map<string, { ts: string; accountId: string }> | null = null;
+
+  /** Events held. */
+  get events(): number {
+    return this.count;
+  }
+
+  /** How long the oldest held group has waited (0 when none). */
+  ageMs(now: number): number {
+    return this.held.length > 0 ? Math.max(0, now - this.held[0]!.at) : 0;
+  }
+
+  /**
+   * The account a held event tied this user to: newer than what product_users says, which
+   * learns it only when the rollups are applied.
+   */
+  accountOf(userKey: string): string | undefined {
+    if (this.held.length === 0) return undefined;
+    if (!this.accounts) {
+      const accounts = new Map<string, { ts: string; accountId: string }>();
+      for (const group of this.held)
+        for (const { event: e, accountId } of group.events) {
+          if (!e.userKey || !e.groupId || !accountId) continue;
+          const seen = accounts.get(e.userKey);
+          if (!seen || e.ts >= seen.ts) accounts.set(e.userKey, { ts: e.ts, accountId });
+        }
+      this.accounts = accounts;
+    }
+    return this.accounts.get(userKey)?.accountId;
+  }
+
+  hold(group: Held): void {
+    this.held.push(group);
+    this.count += group.events.length;
+    this.accounts = null;
+  }
+
+  /** Everything held, for a transaction to roll up; `restore` puts it back if that fails. */
+  take(): Held[] {
+    const out = this.held;
+    this.held = [];
+    this.count = 0;
+    this.accounts = null;
+    return out;
+  }
+
+  restore(groups: readonly Held[]): void {
+    this.held = [...groups, ...this.held];
+    this.count = this.held.reduce((n, g) => n + g.events.length, 0);
+    this.accounts = null;
+  }
+}
+
+/**
+ * Who-did-what-today rows (usage_daily_user_event) known to be stored, so a rollup skips
+ * the insert for them: after the first minutes of a day nearly every one is already there,
+ * and asking the database each time was the rollups' largest cost. Rows are only added,
+ * never deleted, so "known stored" stays true; only committed rows are remembered.
+ */
+export class KnownUserEvents {
+  // account → day → event → users: no key string to build per row.
+  private rows = new Map<string, Map<string, Map<string, Set<string>>>>();
+  private size = 0;
+  constructor(private readonly max = 500_000) {}
+
+  unknown(rows: readonly UserEventDay[]): UserEventDay[] {
+    return rows.filter(
+      (r) => !this.rows.get(r.account_id)?.get(r.day)?.get(r.event)?.has(r.user_key),
+    );
+  }
+
+  remember(rows: readonly UserEventDay[]): void {
+    // A bounded memory: start over rather than grow without end.
+    if (this.size + rows.length > this.max) {
+      this.rows = new Map();
+      this.size = 0;
+    }
+    for (const r of rows) {
+      let days = this.rows.get(r.account_id);
+      if (!days) this.rows.set(r.account_id, (days = new Map()));
+      let events = days.get(r.day);
+      if (!events) days.set(r.day, (events = new Map()));
+      let users = events.get(r.event);
+      if (!users) events.set(r.event, (users = new Set()));
+      if (!users.has(r.user_key)) {
+        users.add(r.user_key);
+        this.size += 1;
+      }
+    }
+  }
+}
+
+/** Seq numbers as ranges: `[1,2,3,7]` → "1-3,7". Pure. */
+export function seqRanges(seqs: readonly number[]): string {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1]! <= sorted[j]! + 1) j += 1;
+    parts.push(sorted[i] === sorted[j] ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+export function parseSeqRanges(text: string): [number, number][] {
+  if (!text) return [];
+  return text.split(',').map((part) => {
+    const [a, b] = part.split('-');
+    const from = Number(a);
+    const to = b === undefined ? from : Number(b);
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || to < from)
+      throw new Error(`intake backlog: bad seq range "${part}"`);
+    return [from, to];
+  });
+}
+
+export async function insertBacklogRow(
+  db: Executor,
+  seqs: readonly number[],
+  createdAt: string,
+): Promise<number> {
+  const row = await db
+    .insertInto('intake_rollup_backlog')
+    .values({ seqs: seqRanges(seqs), events: seqs.length, created_at: createdAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Delete the rows; returns those this transaction deleted (another may have been first). */
+export async function claimBacklogRows(
+  db: Executor,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .deleteFrom('intake_rollup_backlog')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .returning('id')
+      .execute();
+    for (const r of rows) out.add(Number(r.id));
+  }
+  return out;
+}
+
+/** What the table says is waiting: for stats and the bench. */
+export async function backlogStatus(
+  db: Executor,
+): Promise<{ groups: number; events: number; oldestAt: string | null }> {
+  const r = await db
+    .selectFrom('intake_rollup_backlog')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('groups'),
+      eb.fn.sum<number>('events').as('events'),
+      eb.fn.min('created_at').as('oldest'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { groups: Number(r.groups), events: Number(r.events ?? 0), oldestAt: r.oldest ?? null };
+}
+
+/**
+ * Backlog rows left behind (by a server that stopped or crashed before rolling them up),
+ * with their stored events rebuilt for the rollups; `limit` rows at a time.
+ */
+export async function strandedGroups(
+  db: Executor,
+  opts: { createdBefore?: string; skip?: ReadonlySet<number>; limit?: number } = {},
+): Promise<Held[]> {
+  let q = db.selectFrom('intake_rollup_backlog').selectAll().orderBy('id').limit(opts.limit ?? 50);
+  if (opts.createdBefore) q = q.where('created_at', '<', opts.createdBefore);
+  const rows = (await q.execute()).filter((r) => !opts.skip?.has(Number(r.id)));
+  const out: Held[] = [];
+  for (const r of rows) {
+    const events: Attributed[] = [];
+    for (const [from, to] of parseSeqRanges(r.seqs)) {
+      const stored = await db
+        .selectFrom('events')
+        .select(['type', 'event', 'user_key', 'account_id', 'ts', 'received_at', 'payload'])
+        .where('seq', '>=', from)
+        .where('seq', '<=', to)
+        .orderBy('seq')
+        .execute();
+      for (const s of stored) {
+        const event = restoreEvent(s);
+        // An event the retention job already deleted is past caring about.
+        if (event) events.push({ event, accountId: s.account_id });
+      }
+    }
+    out.push({ id: Number(r.id), events, at: Date.parse(r.created_at) });
+  }
+  return out;
+}
