@@ -127,7 +127,7 @@ export class KnownUserEvents {
 export function seqRanges(seqs: readonly number[]): string {
   const sorted = [...seqs].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1]! <= sorted[j]! + 1) j += 1;
     parts.push(sorted[i] === sorted[j] ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
@@ -162,10 +162,7 @@ export async function insertBacklogRow(
 }
 
 /** Delete the rows; returns those this transaction deleted (another may have been first). */
-export async function claimBacklogRows(
-  db: Executor,
-  ids: readonly number[],
-): Promise<Set<number>> {
+export async function claimBacklogRows(db: Executor, ids: readonly number[]): Promise<Set<number>> {
   const out = new Set<number>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
@@ -199,10 +196,15 @@ export async function backlogStatus(
  */
 export async function strandedGroups(
   db: Executor,
+  /** `createdBefore` is inclusive. */
   opts: { createdBefore?: string; skip?: ReadonlySet<number>; limit?: number } = {},
 ): Promise<Held[]> {
-  let q = db.selectFrom('intake_rollup_backlog').selectAll().orderBy('id').limit(opts.limit ?? 50);
-  if (opts.createdBefore) q = q.where('created_at', '<', opts.createdBefore);
+  let q = db
+    .selectFrom('intake_rollup_backlog')
+    .selectAll()
+    .orderBy('id')
+    .limit(opts.limit ?? 50);
+  if (opts.createdBefore) q = q.where('created_at', '<=', opts.createdBefore);
   const rows = (await q.execute()).filter((r) => !opts.skip?.has(Number(r.id)));
   const out: Held[] = [];
   for (const r of rows) {

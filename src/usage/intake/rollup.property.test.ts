@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { freshTestDb, testDialects, type TestDb } from '../../db/testing.js';
 import { makeCtx } from '../../core/context.js';
 import { checkEvent } from './model.js';
-import { writeSubmitted, type Submitted } from './service.js';
+import { KnownUserEvents, RollupBacklog } from './backlog.js';
+import { flushBacklog, writeSubmitted, type Submitted } from './service.js';
 
 const RECEIVED = new Date('2026-06-10T12:00:00.000Z');
 
@@ -62,15 +63,22 @@ for (const dialect of testDialects()) {
         fc.asyncProperty(
           fc.array(eventArb, { maxLength: 60 }),
           fc.integer({ min: 1, max: 25 }),
-          async (gens, chunk) => {
-            for (const t of [
-              'usage_daily_user_event',
-              'usage_daily_event',
-              'usage_daily_user',
-              'product_users',
-              'events',
-            ] as const)
-              await db.db.deleteFrom(t).execute();
+          // Which chunks the writer defers (their rollups wait for a later one), cycled.
+          fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+          fc.boolean(),
+          async (gens, chunk, deferPattern, remember) => {
+            const clear = async () => {
+              for (const t of [
+                'usage_daily_user_event',
+                'usage_daily_event',
+                'usage_daily_user',
+                'product_users',
+                'events',
+                'intake_rollup_backlog',
+              ] as const)
+                await db.db.deleteFrom(t).execute();
+            };
+            await clear();
             const ctx = makeCtx(db.db, db.dialect, { now: () => RECEIVED });
             const items: Submitted[] = gens.map((g, index) => {
               const raw = toSegment(g);
@@ -82,8 +90,36 @@ for (const dialect of testDialects()) {
                 checked: checkEvent(raw, { receivedAt: RECEIVED }),
               };
             });
+            // First without deferring, for the accounts each event is attributed to.
             for (let i = 0; i < items.length; i += chunk)
               await writeSubmitted(ctx, items.slice(i, i + chunk));
+            const attributed = async () =>
+              new Map(
+                (
+                  await db.db
+                    .selectFrom('events')
+                    .select(['message_id', 'client_ms', 'account_id'])
+                    .execute()
+                ).map((r) => [`${r.message_id}|${r.client_ms}`, r.account_id]),
+              );
+            const plain = await attributed();
+            await clear();
+            // Then deferring some chunks' rollups: held groups must tie users to accounts as
+            // their rollups would, and every rollup must come out the same once flushed.
+            const backlog = new RollupBacklog();
+            const known = remember ? new KnownUserEvents() : undefined;
+            for (let i = 0, k = 0; i < items.length; i += chunk, k += 1)
+              await writeSubmitted(ctx, items.slice(i, i + chunk), {
+                backlog,
+                defer: deferPattern[k % deferPattern.length],
+                known,
+              });
+            await flushBacklog(ctx, backlog, [], known);
+            expect(backlog.events).toBe(0);
+            expect(await db.db.selectFrom('intake_rollup_backlog').selectAll().execute()).toEqual(
+              [],
+            );
+            expect(await attributed()).toEqual(plain);
 
             const raw = await db.db.selectFrom('events').selectAll().execute();
             // Exactly one stored row per distinct (messageId, sender's time).

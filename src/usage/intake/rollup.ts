@@ -114,10 +114,14 @@ export function rollupOf(events: readonly Attributed[], ordered = true): RollupD
     const ts = e.ts;
     if (accountId && e.userKey && e.name && isActivity(e)) {
       const day = ts.slice(0, 10);
-      const c = at(at(cells, accountId, () => new Map<string, DayCells>()), day, () => ({
-        users: new Map(),
-        events: new Map(),
-      }));
+      const c = at(
+        at(cells, accountId, () => new Map<string, DayCells>()),
+        day,
+        () => ({
+          users: new Map(),
+          events: new Map(),
+        }),
+      );
       const ud = c.users.get(e.userKey);
       if (ud) {
         ud.events += 1;
@@ -169,17 +173,21 @@ export function rollupOf(events: readonly Attributed[], ordered = true): RollupD
       }
     }
     const name = e.name ?? `$${e.type}`;
-    const cell = at(at(catalog, e.type, () => new Map<string, CatalogCell>()), name, () => ({
-      entry: {
-        key: `${e.type}:${name}`,
-        type: e.type,
-        name,
-        first_seen_at: ts,
-        last_seen_at: ts,
-        volume: 0,
-      },
-      properties: new Map<string, PropertyEntry>(),
-    }));
+    const cell = at(
+      at(catalog, e.type, () => new Map<string, CatalogCell>()),
+      name,
+      () => ({
+        entry: {
+          key: `${e.type}:${name}`,
+          type: e.type,
+          name,
+          first_seen_at: ts,
+          last_seen_at: ts,
+          volume: 0,
+        },
+        properties: new Map<string, PropertyEntry>(),
+      }),
+    );
     const entry = cell.entry;
     entry.volume += 1;
     if (ts < entry.first_seen_at) entry.first_seen_at = ts;

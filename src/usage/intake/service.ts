@@ -133,7 +133,9 @@ export async function writeSubmitted(
     writerCtx(ctx, ctx.db),
     items.flatMap((i) => (i.checked.ok ? [i.checked.event] : [])),
   );
-  const taken = defer || !backlog ? [] : backlog.take();
+  // Held groups this transaction rolls up; taken after attributing its events, for which
+  // they still count (see storeEvents), and put back if it fails.
+  let taken: Held[] = [];
   let written: UserEventDay[] = [];
   try {
     const { results, held } = await inTxSyncedOffLoop(ctx.db, async (trx) => {
@@ -200,6 +202,7 @@ export async function writeSubmitted(
           at: Date.now(),
         };
       } else if (!defer) {
+        taken = backlog?.take() ?? [];
         const claimed = taken.length
           ? await claimBacklogRows(
               trx,

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Ctx } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import type { EventResult } from './model.js';
@@ -24,14 +25,22 @@ export interface WriterOptions {
   maxBacklogEvents: number;
   /** Deferring starts with a group at least this large; then smaller ones join it. */
   minDeferEvents: number;
+  /**
+   * Defer only while the event loop is at least this busy (0–1): the server is then the
+   * bottleneck, and rolling many groups up at once is what lets it keep up. Below it the
+   * rollups stay in the acknowledging transaction, and a request's answer is not held up
+   * by a backlog's rollups.
+   */
+  deferAboveLoad: number;
 }
 
 export const DEFAULT_WRITER: WriterOptions = {
   maxQueuedEvents: 50_000,
   maxGroupEvents: 5_000,
-  maxRollupLagMs: 1_000,
+  maxRollupLagMs: 500,
   maxBacklogEvents: 100_000,
-  minDeferEvents: 1_000,
+  minDeferEvents: 500,
+  deferAboveLoad: 0.95,
 };
 
 /** How long writes must pause before deferred rollups are written on their own. */
@@ -59,6 +68,9 @@ export class IngestWriter {
   /** When the last transaction ended, and the timer that rolls up once writes pause. */
   private lastWriteEnd = 0;
   private idleTimer: NodeJS.Timeout | null = null;
+  private elu = performance.eventLoopUtilization();
+  private eluAt = Date.now();
+  private loopBusy = 0;
   private readonly rollups = new RollupBacklog();
   private readonly known = new KnownUserEvents();
   /** Until the groups a stopped server left are rolled up, new groups wait. */
@@ -144,13 +156,14 @@ export class IngestWriter {
         group.push(job);
         size += job.items.length;
       }
-      // Saturated: many requests piled up while the last group was written, and the writer
-      // runs back to back. Acknowledge these once stored and roll them up with the next
+      // Saturated: the event loop is busy all the time, many requests piled up while the
+      // last group was written, and the writer runs back to back. Acknowledge these once stored and roll them up with the next
       // ones, unless the backlog is old or large enough already. (A request arriving at an
       // idle writer never has its rollups deferred.)
       const defer =
         (this.inFlight > 0 || Date.now() - this.lastWriteEnd < BACK_TO_BACK_MS) &&
         (size >= this.opts.minDeferEvents || this.rollups.events > 0) &&
+        this.load() >= this.opts.deferAboveLoad &&
         this.opts.maxRollupLagMs > 0 &&
         this.rollups.ageMs(Date.now()) < this.opts.maxRollupLagMs &&
         this.rollups.events + size <= this.opts.maxBacklogEvents;
@@ -163,6 +176,16 @@ export class IngestWriter {
         else if (this.rollups.events > 0) this.flushWhenIdle();
       });
     }
+  }
+
+  /** The event loop's utilisation over the last quarter second or so. */
+  private load(): number {
+    if (Date.now() - this.eluAt >= 250) {
+      this.loopBusy = performance.eventLoopUtilization(this.elu).utilization;
+      this.elu = performance.eventLoopUtilization();
+      this.eluAt = Date.now();
+    }
+    return this.loopBusy;
   }
 
   /** Roll up the deferred groups once no group has been written for a moment. */
