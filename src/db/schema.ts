@@ -300,7 +300,7 @@ export interface DeadLettersTable {
   replay_result: string | null;
 }
 
-/** Stored events not rolled up yet (see the 2026-12-06T09 migration). */
+/** Stored events not rolled up yet (see the 2026-12-06T10 migration). */
 export interface IntakeRollupBacklogTable {
   id: Generated<number>;
   seqs: string;
