@@ -67,7 +67,10 @@ export const registerIngest: RegisterVerb = (program) => {
         if (o.json) return printJson(s);
         process.stdout.write(
           `events stored ${s.events} · last received ${s.lastReceivedAt ?? 'never'} · unattributed ${s.unattributed}\n` +
-            `open dead letters ${s.deadLettersOpen} · catalogued events ${s.catalogEvents} · product users ${s.productUsers}\n`,
+            `open dead letters ${s.deadLettersOpen} · catalogued events ${s.catalogEvents} · product users ${s.productUsers}\n` +
+            (s.rollupBacklog.events > 0
+              ? `rollups to write ${s.rollupBacklog.events} (waiting since ${s.rollupBacklog.oldestAt})\n`
+              : ''),
         );
         printTable(
           s.perDay.map((d) => ({ day: d.day, events: d.events, active_users: d.activeUsers })),

@@ -34,6 +34,11 @@ const StatsOut = z
     deadLettersOpen: z.number().int(),
     catalogEvents: z.number().int(),
     productUsers: z.number().int(),
+    rollupBacklog: z
+      .object({ events: z.number().int(), oldestAt: z.string().nullable() })
+      .describe(
+        'Stored events whose rollups are still to be written: the intake defers them for up to half a second while saturated',
+      ),
     perDay: z.array(z.object({ day: z.string(), events: z.number(), activeUsers: z.number() })),
   })
   .meta({ id: 'IntakeStats' });

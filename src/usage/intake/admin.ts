@@ -4,6 +4,7 @@ import { notFound } from '../../core/errors.js';
 import { inTx } from '../../db/database.js';
 import type { DeadLetterRow } from '../../db/schema.js';
 import { recordAudit } from '../../audit/record.js';
+import { backlogStatus } from './backlog.js';
 import { checkEvent, type EventResult } from './model.js';
 import { writeSubmitted, type Submitted } from './service.js';
 
@@ -174,6 +175,8 @@ export interface IntakeStats {
   deadLettersOpen: number;
   catalogEvents: number;
   productUsers: number;
+  /** Stored events whose rollups are still to be written (the intake was saturated). */
+  rollupBacklog: { events: number; oldestAt: string | null };
   /** Activity per day, from the rollups (kept forever). */
   perDay: { day: string; events: number; activeUsers: number }[];
 }
@@ -223,6 +226,10 @@ export async function intakeStats(ctx: Ctx, days = 30): Promise<IntakeStats> {
     deadLettersOpen: count(dead.n),
     catalogEvents: count(catalog.n),
     productUsers: count(users.n),
+    rollupBacklog: await backlogStatus(ctx.db).then((b) => ({
+      events: b.events,
+      oldestAt: b.oldestAt,
+    })),
     perDay: perDay.map((d) => ({
       day: d.day,
       events: count(d.events),

@@ -11960,6 +11960,11 @@ export interface components {
             deadLettersOpen: number;
             catalogEvents: number;
             productUsers: number;
+            /** @description Stored events whose rollups are still to be written: the intake defers them for up to half a second while saturated */
+            rollupBacklog: {
+                events: number;
+                oldestAt: string | null;
+            };
             perDay: {
                 day: string;
                 events: number;
@@ -11973,6 +11978,11 @@ export interface components {
             deadLettersOpen: number;
             catalogEvents: number;
             productUsers: number;
+            /** @description Stored events whose rollups are still to be written: the intake defers them for up to half a second while saturated */
+            rollupBacklog: {
+                events: number;
+                oldestAt: string | null;
+            };
             perDay: {
                 day: string;
                 events: number;

@@ -55,7 +55,13 @@ export default function Ingestion() {
             <Stat
               label="Last event"
               value={relative(s.lastReceivedAt)}
-              hint={s.lastReceivedAt ? new Date(s.lastReceivedAt).toLocaleString() : 'none yet'}
+              hint={
+                s.rollupBacklog.events > 0
+                  ? `${count(s.rollupBacklog.events)} events' rollups being written`
+                  : s.lastReceivedAt
+                    ? new Date(s.lastReceivedAt).toLocaleString()
+                    : 'none yet'
+              }
             />
             <Stat
               label="Without an account"
