@@ -8,7 +8,7 @@ import { runRenewalReminders } from '../renewals/reminders.js';
 import { refreshSignals } from '../renewals/signals.js';
 import { evaluateRules } from '../rules/service.js';
 import { queueTaskReminders } from '../tasks/reminders.js';
-import { rollUpStranded } from '../usage/intake/service.js';
+import { rollUpStranded } from '../usage/intake/apply.js';
 import { purgeRawEvents } from '../usage/retention.js';
 import type { JobDefinition } from './runner.js';
 import { pruneJobs } from './service.js';

@@ -4,7 +4,8 @@ import { freshTestDb, testDialects, type TestDb } from '../../db/testing.js';
 import { makeCtx } from '../../core/context.js';
 import { parseSeqRanges, RollupBacklog, seqRanges } from './backlog.js';
 import { checkEvent } from './model.js';
-import { flushBacklog, rollUpStranded, writeSubmitted, type Submitted } from './service.js';
+import { flushBacklog, rollUpStranded } from './apply.js';
+import { writeSubmitted, type Submitted } from './service.js';
 import { IngestWriter } from './writer.js';
 
 const AT = new Date('2026-02-01T10:00:00.000Z');

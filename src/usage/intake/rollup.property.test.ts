@@ -5,7 +5,8 @@ import { freshTestDb, testDialects, type TestDb } from '../../db/testing.js';
 import { makeCtx } from '../../core/context.js';
 import { checkEvent } from './model.js';
 import { KnownUserEvents, RollupBacklog } from './backlog.js';
-import { flushBacklog, writeSubmitted, type Submitted } from './service.js';
+import { flushBacklog } from './apply.js';
+import { writeSubmitted, type Submitted } from './service.js';
 
 const RECEIVED = new Date('2026-06-10T12:00:00.000Z');
 

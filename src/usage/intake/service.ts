@@ -2,28 +2,19 @@ import { ALLOW_ALL } from '../../core/access.js';
 import type { Ctx } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { inTxSyncedOffLoop, sqliteNative, type Db } from '../../db/database.js';
+import { inTxSyncedOffLoop } from '../../db/database.js';
 import { createAccount } from '../../accounts/account/service.js';
-import { markDirty } from '../../health/dirty.js';
-import type { Checked, EventResult, IntakeEvent } from './model.js';
+import { rollUp, storeFor } from './apply.js';
 import {
   claimBacklogRows,
   insertBacklogRow,
-  RollupBacklog,
-  strandedGroups,
   type Held,
+  type RollupBacklog,
   type KnownUserEvents,
 } from './backlog.js';
-import { rollupOf, type Attributed, type UserEventDay } from './rollup.js';
-import {
-  accountsByProductId,
-  eventDayKey,
-  eventKey,
-  type DeadLetter,
-  type IntakeStore,
-} from './store.js';
-import { pgIntakeStore } from './store-pg.js';
-import { sqliteIntakeStore } from './store-sqlite.js';
+import type { Checked, EventResult, IntakeEvent } from './model.js';
+import type { Attributed, UserEventDay } from './rollup.js';
+import { accountsByProductId, eventKey, type DeadLetter, type IntakeStore } from './store.js';
 
 /** One event as submitted: where it sat in its request and what checking it found. */
 export interface Submitted {
@@ -33,13 +24,6 @@ export interface Submitted {
   checked: Checked;
   /** The event as sent, for the dead-letter table; only made when the event is refused. */
   raw(): string;
-}
-
-function storeFor(ctx: Ctx, db: Db): IntakeStore {
-  if (ctx.dialect === 'postgres') return pgIntakeStore(db);
-  const native = sqliteNative(db);
-  if (!native) throw new Error('intake: the SQLite database was not opened with openSqlite');
-  return sqliteIntakeStore(native);
 }
 
 /**
@@ -89,18 +73,6 @@ async function resolveAccounts(
   return found;
 }
 
-function mergeTraits(stored: string | undefined, fresh: Record<string, unknown>): string {
-  let base: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = stored ? JSON.parse(stored) : {};
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      base = parsed as Record<string, unknown>;
-  } catch {
-    // a damaged traits column is replaced
-  }
-  return JSON.stringify({ ...base, ...fresh });
-}
-
 export interface WriteOptions {
   /** The writer's backlog: groups stored earlier whose rollups wait for this one. */
   backlog?: RollupBacklog;
@@ -140,48 +112,7 @@ export async function writeSubmitted(
   try {
     const { results, held } = await inTxSyncedOffLoop(ctx.db, async (trx) => {
       const st = storeFor(ctx, trx);
-      const results: (EventResult & { item: Submitted })[] = [];
-      const dead: DeadLetter[] = [];
-      const fresh: { item: Submitted; event: IntakeEvent; key: string }[] = [];
-      const seenInBatch = new Set<string>();
-      for (const item of items) {
-        const c = item.checked;
-        if (!c.ok) {
-          const raw = item.raw();
-          dead.push({
-            id: newId('dlq', Date.parse(item.receivedAt)),
-            received_at: item.receivedAt,
-            source_id: item.sourceId,
-            batch_index: item.index,
-            message_id: messageIdOf(raw),
-            reason: c.reason,
-            payload: raw,
-            status: 'open',
-            replayed_at: null,
-            replay_result: null,
-          });
-          results.push({
-            item,
-            index: item.index,
-            messageId: messageIdOf(raw),
-            status: 'rejected',
-            reason: c.reason,
-          });
-          continue;
-        }
-        const key = eventKey(item.sourceId, c.event.clientMs, c.event.messageId);
-        if (seenInBatch.has(key)) {
-          results.push({
-            item,
-            index: item.index,
-            messageId: c.event.messageId,
-            status: 'duplicate',
-          });
-          continue;
-        }
-        seenInBatch.add(key);
-        fresh.push({ item, event: c.event, key });
-      }
+      const { results, dead, fresh } = sortOut(items);
       await st.insertDeadLetters(dead);
       const stored = await storeEvents(ctx, st, fresh, accounts, backlog);
       for (const f of stored.all)
@@ -225,6 +156,51 @@ export async function writeSubmitted(
 }
 
 type Fresh = Attributed & { key: string; item: Submitted };
+type Sorted = EventResult & { item: Submitted };
+
+/**
+ * Refused events (dead letters, with their reason), repeats within the set (duplicates),
+ * and the rest, to store.
+ */
+function sortOut(items: readonly Submitted[]): {
+  results: Sorted[];
+  dead: DeadLetter[];
+  fresh: { item: Submitted; event: IntakeEvent; key: string }[];
+} {
+  const results: Sorted[] = [];
+  const dead: DeadLetter[] = [];
+  const fresh: { item: Submitted; event: IntakeEvent; key: string }[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const c = item.checked;
+    if (!c.ok) {
+      const raw = item.raw();
+      const messageId = messageIdOf(raw);
+      dead.push({
+        id: newId('dlq', Date.parse(item.receivedAt)),
+        received_at: item.receivedAt,
+        source_id: item.sourceId,
+        batch_index: item.index,
+        message_id: messageId,
+        reason: c.reason,
+        payload: raw,
+        status: 'open',
+        replayed_at: null,
+        replay_result: null,
+      });
+      results.push({ item, index: item.index, messageId, status: 'rejected', reason: c.reason });
+      continue;
+    }
+    const key = eventKey(item.sourceId, c.event.clientMs, c.event.messageId);
+    if (seen.has(key)) {
+      results.push({ item, index: item.index, messageId: c.event.messageId, status: 'duplicate' });
+      continue;
+    }
+    seen.add(key);
+    fresh.push({ item, event: c.event, key });
+  }
+  return { results, dead, fresh };
+}
 
 /** Attribute the fresh events to accounts and store them raw; which were new, with seqs. */
 async function storeEvents(
@@ -275,114 +251,8 @@ async function storeEvents(
   return { all, seqs };
 }
 
-/**
- * Roll up stored events (in time order for the users' traits) and queue their rescoring.
- * Returns the who-did-what-today rows it wrote, to remember once committed.
- */
-async function rollUp(
-  ctx: Ctx,
-  trx: Db,
-  st: IntakeStore,
-  events: Attributed[],
-  known?: KnownUserEvents,
-): Promise<UserEventDay[]> {
-  if (events.length === 0) return [];
-  if (events.some((a) => a.event.type === 'identify'))
-    events.sort((a, b) => (a.event.ts < b.event.ts ? -1 : a.event.ts > b.event.ts ? 1 : 0));
-  const written = await applyRollups(ctx, st, events, known);
-  // Their health is rescored within minutes (the scoring job drains this queue).
-  const touched = new Set<string>();
-  for (const a of events) if (a.accountId) touched.add(a.accountId);
-  await markDirty(trx, [...touched], ctx.now());
-  return written;
-}
-
-/**
- * Roll up what the backlog holds (the writer, when requests stop queueing) or, given
- * `stranded`, groups a stopped server left behind. One transaction.
- */
-export async function flushBacklog(
-  ctx: Ctx,
-  backlog: RollupBacklog,
-  stranded: readonly Held[] = [],
-  known?: KnownUserEvents,
-): Promise<number> {
-  const taken = [...backlog.take(), ...stranded];
-  if (taken.length === 0) return 0;
-  try {
-    const { count, written } = await inTxSyncedOffLoop(ctx.db, async (trx) => {
-      const claimed = await claimBacklogRows(
-        trx,
-        taken.map((h) => h.id),
-      );
-      const all = taken.filter((h) => claimed.has(h.id)).flatMap((h) => h.events);
-      const written = await rollUp(ctx, trx, storeFor(ctx, trx), all, known);
-      return { count: all.length, written };
-    });
-    known?.remember(written);
-    return count;
-  } catch (err) {
-    backlog.restore(taken.filter((h) => !stranded.includes(h)));
-    throw err;
-  }
-}
-
-/**
- * Roll up the groups a server left in the backlog table when it stopped or crashed before
- * writing their rollups (`olderThanMs`: leave younger ones to the live server holding them;
- * taking one anyway is safe, only wasted work). Returns how many events.
- */
-export async function rollUpStranded(ctx: Ctx, olderThanMs = 0): Promise<number> {
-  let events = 0;
-  const skip = new Set<number>();
-  for (;;) {
-    const createdBefore = new Date(ctx.now().getTime() - olderThanMs).toISOString();
-    const stranded = await strandedGroups(ctx.db, { createdBefore, skip, limit: 20 });
-    if (stranded.length === 0) return events;
-    for (const h of stranded) skip.add(h.id);
-    events += await flushBacklog(ctx, new RollupBacklog(), stranded);
-  }
-}
-
-async function applyRollups(
-  ctx: Ctx,
-  st: IntakeStore,
-  stored: readonly Attributed[],
-  known?: KnownUserEvents,
-): Promise<UserEventDay[]> {
-  // Only PostgreSQL has concurrent writers to keep in lock order; SQLite has one writer.
-  const delta = rollupOf(stored, ctx.dialect === 'postgres');
-  await st.upsertUserDays(delta.userDays);
-  const userEvents = known ? known.unknown(delta.userEventDays) : delta.userEventDays;
-  const newUsers = await st.insertUserEventDays(userEvents);
-  await st.upsertEventDays(
-    delta.eventDays.map((d) => ({
-      ...d,
-      users: newUsers.get(eventDayKey(d.account_id, d.day, d.event)) ?? 0,
-    })),
-  );
-  const identified = new Set<string>();
-  for (const a of stored)
-    if (a.event.type === 'identify' && a.event.userKey) identified.add(a.event.userKey);
-  const users = identified.size > 0 ? await st.existingUsers([...identified]) : new Map();
-  await st.upsertUsers(
-    delta.users.map((u) => ({
-      ...u,
-      // Traits come from identify calls; without one the stored traits stay as they are.
-      traits: identified.has(u.user_key)
-        ? mergeTraits(users.get(u.user_key)?.traits, u.traits)
-        : null,
-    })),
-  );
-  await st.upsertCatalog(delta.catalog, delta.properties);
-  return userEvents;
-}
-
 /** Results in the order of the submitted items, without the bookkeeping. */
-function inOrder(
-  results: (EventResult & { item: Submitted })[],
-  order: Map<Submitted, number>,
-): EventResult[] {
+function inOrder(results: Sorted[], order: Map<Submitted, number>): EventResult[] {
   return results
     .sort((a, b) => order.get(a.item)! - order.get(b.item)!)
     .map(({ item: _item, ...r }) => r as EventResult);

@@ -3,7 +3,8 @@ import type { Ctx } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import type { EventResult } from './model.js';
 import { KnownUserEvents, RollupBacklog } from './backlog.js';
-import { flushBacklog, rollUpStranded, writeSubmitted, type Submitted } from './service.js';
+import { flushBacklog, rollUpStranded } from './apply.js';
+import { writeSubmitted, type Submitted } from './service.js';
 
 export interface WriterOptions {
   /** Events waiting beyond this answer 429: the client retries, nothing is dropped. */
