@@ -34,6 +34,7 @@ export function OverrideModal({
   }, [target]);
   if (!shown) return null;
   const { item, bucket } = shown;
+  const rules = BUCKET_LABEL[item.override?.automatic ?? item.bucket];
   const title =
     bucket === null
       ? `Back to automatic: ${item.accountName}`
@@ -64,8 +65,8 @@ export function OverrideModal({
         <Stack gap="sm">
           <Text size="sm">
             {bucket === null
-              ? `The rules put this renewal in ${BUCKET_LABEL[item.autoBucket]} (${item.bucketReason}). Your call and its reason are kept on the account’s timeline.`
-              : `The rules say ${BUCKET_LABEL[item.autoBucket]} (${item.bucketReason}). Your call holds until the renewal date changes, and its reason goes on the account’s timeline.`}
+              ? `The rules put this renewal in ${rules} (${item.bucketReason}). Your call and its reason are kept on the account’s timeline.`
+              : `The rules say ${rules} (${item.bucketReason}). Your call holds until the renewal date changes, and its reason goes on the account’s timeline.`}
           </Text>
           <Textarea
             label="Reason"
