@@ -93,10 +93,8 @@ export async function pipelinePage(
     'g.expansion_score',
   ]);
   if (after) {
-    // The plain lower bound lets the end-date index start at the cursor, not the beginning.
-    q = q
-      .where('s.end_date', '>=', after.date)
-      .where((eb) => eb.or([eb('s.end_date', '>', after.date), eb('s.id', '>', after.id)]));
+    // A row-value bound: the (end_date, id) index starts exactly at the cursor.
+    q = q.where((eb) => eb(eb.refTuple('s.end_date', 's.id'), '>', eb.tuple(after.date, after.id)));
   }
   return q.orderBy('s.end_date').orderBy('s.id').limit(limit).execute();
 }
