@@ -185,13 +185,15 @@ interface Item {
   subscriptionId: string;
   arrMinor: number;
   bucket: string;
+  override: object | null;
 }
 
+/** Every column the API's items are made of, no more. */
 const PIPELINE_SQL = `select s.id as subscription_id, s.account_id, a.name as account_name, a.owner_id,
-    s.plan, s.end_date as renewal_date, s.mrr_minor, s.currency, s.seats, s.auto_renew,
+    s.plan, s.end_date as renewal_date, s.mrr_minor, s.currency, s.seats,
     coalesce(o.bucket, g.bucket, 'on_track') as bucket, g.bucket as auto_bucket, g.bucket_reason,
-    o.reason as override_reason, o.actor as override_actor, o.at as override_at, g.tier, g.score_tenths,
-    g.expansion_score, g.usage_trend_pct, g.open_alerts
+    o.reason as override_reason, o.actor as override_actor, o.at as override_at, g.tier,
+    g.expansion_score
   from subscriptions s
   join accounts a on a.id = s.account_id
   left join renewal_signals g on g.account_id = s.account_id
@@ -320,11 +322,23 @@ async function main(): Promise<void> {
     const listed = await paired(
       9,
       walk,
-      () => listing.all(to) as { subscription_id: string; bucket: string }[],
+      () =>
+        listing.all(to) as {
+          subscription_id: string;
+          bucket: string;
+          mrr_minor: number;
+          override_reason: string | null;
+        }[],
     );
     const { api, base } = listed;
-    const apiIds = api.last.map((i) => `${i.subscriptionId}:${i.bucket}`).join();
-    const baseIds = base.last.map((r) => `${r.subscription_id}:${r.bucket}`).join();
+    const apiIds = api.last
+      .map((i) => `${i.subscriptionId}:${i.bucket}:${i.arrMinor}:${i.override !== null}`)
+      .join();
+    const baseIds = base.last
+      .map(
+        (r) => `${r.subscription_id}:${r.bucket}:${r.mrr_minor * 12}:${r.override_reason !== null}`,
+      )
+      .join();
     if (apiIds !== baseIds) throw new Error('the API listing and the SQL baseline disagree');
 
     // 3. The quarter forecast.

@@ -11,11 +11,11 @@ import {
   SqliteDriver,
   type DatabaseConnection,
   type Driver,
-  type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
 import type { Config } from '../core/config.js';
 import { migrations } from './migrations/index.js';
+import { FastSqliteConnection } from './sqlite-connection.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -71,24 +71,39 @@ export function configureSqlite(sqlite: SQLite.Database): void {
  * an immediate one waits its turn (busy_timeout).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #native: SQLite.Database;
+  #connection: FastSqliteConnection | undefined;
+
+  constructor(native: SQLite.Database) {
+    super({ database: native });
+    this.#native = native;
+  }
+
+  /** Kysely's one connection (its lock and all), running queries through ours. */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await super.acquireConnection();
+    this.#connection ??= new FastSqliteConnection(this.#native, inner);
+    return this.#connection;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
-    super(sqliteConfig);
+  constructor(private readonly native: SQLite.Database) {
+    super({ database: native });
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.sqliteConfig);
+    return new ImmediateSqliteDriver(this.native);
   }
 }
 
 export function openSqlite(file: string): DbHandle {
   const sqlite = new SQLite(file);
   configureSqlite(sqlite);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
   natives.set(db.getExecutor().adapter, sqlite);
   return {
     db,

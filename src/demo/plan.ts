@@ -83,7 +83,7 @@ function planAccount(seed: number, firm: Firm, today: IsoDate, cal: DemoCalendar
   const people = new People(seed, firm, drivers);
   const M = firm.startSlot;
   const dateOf = (t: number, day: number) => slotDate(today, M - t, day);
-  const { raw, presentEnd } = lifeActions(seed, firm, life.events, people, dateOf);
+  const { raw, presentEnd } = lifeActions(seed, firm, life.events, life.months, people, dateOf);
   const story = storyOf({ seed, firm, life, people, presentEnd, dateOf });
   const all: Raw[] = [...raw, ...story].sort(
     (a, b) => a.t - b.t || a.day - b.day || a.order - b.order,

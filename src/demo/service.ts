@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor, Ctx } from '../core/context.js';
+import { actorLabel, type Actor, type Ctx } from '../core/context.js';
 import { toIsoDate } from '../core/clock.js';
 import { AppError, invalid, isAppError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
 import { inTx } from '../db/database.js';
 import { createAccount, updateAccount } from '../accounts/account/service.js';
 import { createContact, markContactLeft, updateContact } from '../accounts/contact/service.js';
@@ -9,6 +10,7 @@ import { createSubscription, updateSubscription } from '../accounts/subscription
 import { addActivity } from '../accounts/timeline/service.js';
 import { createUser, listUsers } from '../identity/service.js';
 import type { User } from '../identity/model.js';
+import { writeOutcome } from '../renewals/outcomes.js';
 import { putSetting } from '../settings/service.js';
 import { ActivityWriter } from './activity.js';
 import { demoEmail, type DemoUser } from './catalog.js';
@@ -307,6 +309,23 @@ async function writeAccount(
         break;
       case 'clear_churn':
         await updateAccount(person, accountId, { churnReason: null, churnNote: null });
+        break;
+      case 'renewal_outcome':
+        await writeOutcome(person, person.db, {
+          id: newId('rno', when.getTime()),
+          subscription_id: ref(subs, e.key),
+          account_id: accountId,
+          renewal_date: e.renewalDate,
+          outcome: e.outcome,
+          bucket: e.bucket,
+          arr_before_minor: e.arrBeforeMinor,
+          arr_after_minor: e.arrAfterMinor,
+          currency: f.currency,
+          churn_reason: e.churnReason,
+          note: null,
+          recorded_by: actorLabel(csm),
+          recorded_at: e.at,
+        });
         break;
       case 'activity':
         await addActivity(person, accountId, {

@@ -82,5 +82,36 @@ describe('renewals on the demo company', () => {
       }
       expect(f.currencies.reduce((t, c) => t + c.renewals, 0)).toBe(inQuarter.length);
     }
+
+    // Its history's renewals are recorded, each in the bucket it was in, so the forecast's
+    // probabilities are calibrated from a record that follows the churn story.
+    const outcomes = await db.db.selectFrom('renewal_outcomes').selectAll().execute();
+    expect(outcomes.length).toBeGreaterThan(20);
+    for (const o of outcomes) {
+      expect(o.renewal_date < today).toBe(true);
+      if (o.outcome === 'churned') expect(Number(o.arr_after_minor)).toBe(0);
+      if (o.outcome === 'renewed')
+        expect(Number(o.arr_after_minor)).toBeGreaterThanOrEqual(Number(o.arr_before_minor));
+      if (o.outcome === 'downgraded')
+        expect(Number(o.arr_after_minor)).toBeLessThan(Number(o.arr_before_minor));
+    }
+    const churned = await db.db
+      .selectFrom('subscriptions')
+      .select('id')
+      .where('status', '=', 'canceled')
+      .where(
+        'id',
+        'in',
+        outcomes.filter((o) => o.outcome === 'churned').map((o) => o.subscription_id),
+      )
+      .execute();
+    expect(churned).toHaveLength(outcomes.filter((o) => o.outcome === 'churned').length);
+    const f = await forecast(ctx, {});
+    expect(f.probabilities.filter((p) => p.source === 'calibrated').length).toBeGreaterThan(1);
+    const kept = (b: string) => {
+      const p = f.probabilities.find((x) => x.bucket === b)!;
+      return p.total > 0 ? p.renewed / p.total : null;
+    };
+    expect(kept('on_track')!).toBeGreaterThan(kept('churning') ?? 0);
   }, 240_000);
 });

@@ -3,7 +3,7 @@ import { actorLabel, type Ctx } from '../core/context.js';
 import { AppError, invalid, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { formatMinor } from '../core/money.js';
-import { inTx } from '../db/database.js';
+import { inTx, type Executor } from '../db/database.js';
 import { mapDbError, mapped } from '../db/errors.js';
 import * as accountStore from '../accounts/account/store.js';
 import { CHURN_REASONS, type ChurnReason } from '../accounts/account/model.js';
@@ -129,7 +129,6 @@ export async function recordOutcome(ctx: Ctx, subscriptionId: string, input: Out
           input.source ?? 'renewal',
         );
       }
-      const at = ctx.now().toISOString();
       const row: store.OutcomeRow = {
         id: newId('rno', ctx.now().getTime()),
         subscription_id: sub.id,
@@ -143,29 +142,45 @@ export async function recordOutcome(ctx: Ctx, subscriptionId: string, input: Out
         churn_reason: input.churnReason ?? null,
         note: input.note ?? null,
         recorded_by: actorLabel(ctx.actor),
-        recorded_at: at,
+        recorded_at: ctx.now().toISOString(),
       };
-      try {
-        await store.insertOutcome(trx, row);
-      } catch (err) {
-        const e = mapDbError(err);
-        if (e instanceof AppError && e.code === 'conflict')
-          throw new AppError('conflict', `the renewal of ${renewalDate} is already recorded`);
-        throw err;
-      }
-      const money = (m: number) => `${formatMinor(m, sub.currency)} ${sub.currency}`;
-      await timeline.record(ctx, trx, sub.account_id, {
-        kind: 'renewal_outcome',
-        title:
-          input.outcome === 'churned'
-            ? `Renewal of ${renewalDate} lost: ${input.churnReason}`
-            : `Renewal of ${renewalDate} ${input.outcome} at ${money(afterArr)} ARR (was ${money(beforeArr)})`,
-        body: input.note ?? null,
-        data: { subscriptionId: sub.id, renewalDate, outcome: input.outcome, bucket },
-      });
+      await writeOutcome(ctx, trx, row);
       return toOutcome(row);
     }),
   );
+}
+
+/**
+ * The outcome row and its timeline entry, in the caller's transaction: what recording an
+ * outcome leaves besides the subscription's own change. The demo company writes the
+ * outcomes of its history's renewals through it too.
+ */
+export async function writeOutcome(ctx: Ctx, trx: Executor, row: store.OutcomeRow) {
+  try {
+    await store.insertOutcome(trx, row);
+  } catch (err) {
+    const e = mapDbError(err);
+    if (e instanceof AppError && e.code === 'conflict')
+      throw new AppError('conflict', `the renewal of ${row.renewal_date} is already recorded`);
+    throw err;
+  }
+  const money = (m: number) => `${formatMinor(m, row.currency)} ${row.currency}`;
+  const before = Number(row.arr_before_minor);
+  const after = Number(row.arr_after_minor);
+  await timeline.record(ctx, trx, row.account_id, {
+    kind: 'renewal_outcome',
+    title:
+      row.outcome === 'churned'
+        ? `Renewal of ${row.renewal_date} lost: ${row.churn_reason}`
+        : `Renewal of ${row.renewal_date} ${row.outcome} at ${money(after)} ARR (was ${money(before)})`,
+    body: row.note,
+    data: {
+      subscriptionId: row.subscription_id,
+      renewalDate: row.renewal_date,
+      outcome: row.outcome,
+      bucket: row.bucket,
+    },
+  });
 }
 
 export async function listOutcomes(

@@ -6,6 +6,7 @@ import { CsvOut } from '../accounts/export/schemas.js';
 import { guard } from '../server/auth.js';
 import { ctxOf } from '../server/context.js';
 import { sendCsv } from '../server/csv.js';
+import { plainJson } from '../server/plain-json.js';
 import { quoteFileName } from './document.js';
 import { renderQuoteHtml } from './document-html.js';
 import { renderQuotePdf } from './document-pdf.js';
@@ -59,6 +60,8 @@ export const renewalRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: s.PipelineQuery,
         response: { 200: s.PipelineOut, 400: ErrorOut },
       },
+      // Up to 500 rows a page, each built field by field: no zod pass over them on the way out.
+      ...plainJson,
     },
     async (req) => pipeline(ctxOf(req), req.query),
   );

@@ -48,16 +48,19 @@ export const PipelineItemOut = z
     arrMinor: Minor,
     currency: z.string(),
     seats: z.number().int().nullable(),
-    autoRenew: z.boolean(),
-    bucket: BucketEnum,
-    autoBucket: BucketEnum.describe('what the rules say, before any override'),
-    bucketReason: z.string(),
-    override: z.object({ reason: z.string(), by: z.string(), at: z.string() }).nullable(),
+    bucket: BucketEnum.describe('the bucket that counts: a CSM’s override, else the rules’'),
+    bucketReason: z.string().describe('why the rules put it where they do'),
+    override: z
+      .object({
+        automatic: BucketEnum.describe('what the rules say'),
+        reason: z.string(),
+        by: z.string(),
+        at: z.string(),
+      })
+      .nullable()
+      .describe('a CSM’s call for this renewal date; null: the rules’ bucket counts'),
     tier: z.string().nullable(),
-    score: z.number().nullable(),
     expansionScore: z.number().int(),
-    usageTrendPct: z.number().nullable(),
-    openAlerts: z.number().int(),
   })
   .meta({ id: 'RenewalPipelineItem' });
 

@@ -132,8 +132,11 @@ for (const dialect of testDialects()) {
       });
       expect(r).toMatchObject({ bucket: 'churning', automatic: 'on_track' });
       let item = (await pipeline(ctx, { accountId: soon.accountId })).items[0]!;
-      expect(item).toMatchObject({ bucket: 'churning', autoBucket: 'on_track' });
-      expect(item.override?.reason).toBe('Champion left, budget frozen');
+      expect(item).toMatchObject({
+        bucket: 'churning',
+        bucketReason: 'no health score yet',
+        override: { automatic: 'on_track', reason: 'Champion left, budget frozen' },
+      });
       const tl = await listTimeline(ctx, soon.accountId, { limit: 50 });
       expect(tl.items.map((e) => e.title)).toContain(
         'Renewal moved from On Track to Churning: Champion left, budget frozen',

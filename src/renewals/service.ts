@@ -88,19 +88,19 @@ function toItem(r: store.PipelineRow, days: ReturnType<typeof dayMath>) {
     arrMinor: arr,
     currency: r.currency,
     seats: r.seats === null ? null : Number(r.seats),
-    autoRenew: Number(r.auto_renew) === 1,
     bucket: r.bucket as Bucket,
-    autoBucket: (r.auto_bucket ?? 'on_track') as Bucket,
     bucketReason: r.bucket_reason ?? 'not worked out yet',
     override:
       r.override_reason !== null
-        ? { reason: r.override_reason, by: r.override_actor ?? '', at: r.override_at ?? '' }
+        ? {
+            automatic: (r.auto_bucket ?? 'on_track') as Bucket,
+            reason: r.override_reason,
+            by: r.override_actor ?? '',
+            at: r.override_at ?? '',
+          }
         : null,
     tier: r.tier,
-    score: r.score_tenths === null ? null : Number(r.score_tenths) / 10,
     expansionScore: Number(r.expansion_score ?? 0),
-    usageTrendPct: r.usage_trend_pct === null ? null : Number(r.usage_trend_pct),
-    openAlerts: Number(r.open_alerts ?? 0),
   };
 }
 

@@ -57,7 +57,6 @@ export interface PipelineRow {
   mrr_minor: number;
   currency: string;
   seats: number | null;
-  auto_renew: number;
   bucket: string;
   auto_bucket: string | null;
   bucket_reason: string | null;
@@ -65,10 +64,7 @@ export interface PipelineRow {
   override_actor: string | null;
   override_at: string | null;
   tier: string | null;
-  score_tenths: number | null;
   expansion_score: number | null;
-  usage_trend_pct: number | null;
-  open_alerts: number | null;
 }
 
 export async function pipelinePage(
@@ -87,7 +83,6 @@ export async function pipelinePage(
     's.mrr_minor',
     's.currency',
     's.seats',
-    's.auto_renew',
     BUCKET.as('bucket'),
     'g.bucket as auto_bucket',
     'g.bucket_reason',
@@ -95,16 +90,11 @@ export async function pipelinePage(
     'o.actor as override_actor',
     'o.at as override_at',
     'g.tier',
-    'g.score_tenths',
     'g.expansion_score',
-    'g.usage_trend_pct',
-    'g.open_alerts',
   ]);
   if (after) {
-    // The plain lower bound lets the end-date index start at the cursor, not the beginning.
-    q = q
-      .where('s.end_date', '>=', after.date)
-      .where((eb) => eb.or([eb('s.end_date', '>', after.date), eb('s.id', '>', after.id)]));
+    // A row-value bound: the (end_date, id) index starts exactly at the cursor.
+    q = q.where((eb) => eb(eb.refTuple('s.end_date', 's.id'), '>', eb.tuple(after.date, after.id)));
   }
   return q.orderBy('s.end_date').orderBy('s.id').limit(limit).execute();
 }

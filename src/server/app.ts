@@ -143,7 +143,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(cookie);
   // JSON and the web app's files travel gzip or brotli to browsers that ask. Request bodies
   // are the routes' business: the event intake reads gzip itself, with its own limits.
-  await app.register(compress, { threshold: 1024, globalDecompression: false });
+  // An answer already in memory (JSON) up to 1 MiB is compressed in one call, not through a
+  // stream: the stream's hand-offs to zlib's threads cost more than the compression on a
+  // small machine (a 500-row renewals page, ~190 kB: 5 ms more than uncompressed by stream,
+  // 1–2 ms in one call; brotli 4 takes 0.8 ms of it, gzip 1 0.6). Files stream as before.
+  // gzip at level 1 (nginx's default) for API clients: half level 6's time for a quarter
+  // more bytes (browsers take brotli).
+  await app.register(compress, {
+    threshold: 1024,
+    globalDecompression: false,
+    syncThreshold: 1024 * 1024,
+    zlibOptions: { level: 1 },
+  });
 
   const now = opts.now ?? (() => new Date());
   app.decorateRequest('ctx');

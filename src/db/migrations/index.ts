@@ -12,6 +12,7 @@ import * as playbooks from './2026-12-06T05-playbooks.js';
 import * as outbound from './2026-12-06T06-outbound.js';
 import * as rules from './2026-12-06T07-rules.js';
 import * as renewals from './2026-12-06T08-renewals.js';
+import * as renewalOrder from './2026-12-06T09-renewal-order.js';
 import * as intakeRollupBacklog from './2026-12-06T10-intake-rollup-backlog.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T06-outbound': outbound,
   '2026-12-06T07-rules': rules,
   '2026-12-06T08-renewals': renewals,
+  '2026-12-06T09-renewal-order': renewalOrder,
   '2026-12-06T10-intake-rollup-backlog': intakeRollupBacklog,
 };

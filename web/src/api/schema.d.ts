@@ -12696,25 +12696,26 @@ export interface components {
             arrMinor: number;
             currency: string;
             seats: number | null;
-            autoRenew: boolean;
-            /** @enum {string} */
-            bucket: "on_track" | "at_risk" | "expanding" | "churning";
             /**
-             * @description what the rules say, before any override
+             * @description the bucket that counts: a CSM’s override, else the rules’
              * @enum {string}
              */
-            autoBucket: "on_track" | "at_risk" | "expanding" | "churning";
+            bucket: "on_track" | "at_risk" | "expanding" | "churning";
+            /** @description why the rules put it where they do */
             bucketReason: string;
+            /** @description a CSM’s call for this renewal date; null: the rules’ bucket counts */
             override: {
+                /**
+                 * @description what the rules say
+                 * @enum {string}
+                 */
+                automatic: "on_track" | "at_risk" | "expanding" | "churning";
                 reason: string;
                 by: string;
                 at: string;
             } | null;
             tier: string | null;
-            score: number | null;
             expansionScore: number;
-            usageTrendPct: number | null;
-            openAlerts: number;
         };
         RenewalPipelineItemInput: {
             subscriptionId: string;
@@ -12733,25 +12734,26 @@ export interface components {
             arrMinor: number;
             currency: string;
             seats: number | null;
-            autoRenew: boolean;
-            /** @enum {string} */
-            bucket: "on_track" | "at_risk" | "expanding" | "churning";
             /**
-             * @description what the rules say, before any override
+             * @description the bucket that counts: a CSM’s override, else the rules’
              * @enum {string}
              */
-            autoBucket: "on_track" | "at_risk" | "expanding" | "churning";
+            bucket: "on_track" | "at_risk" | "expanding" | "churning";
+            /** @description why the rules put it where they do */
             bucketReason: string;
+            /** @description a CSM’s call for this renewal date; null: the rules’ bucket counts */
             override: {
+                /**
+                 * @description what the rules say
+                 * @enum {string}
+                 */
+                automatic: "on_track" | "at_risk" | "expanding" | "churning";
                 reason: string;
                 by: string;
                 at: string;
             } | null;
             tier: string | null;
-            score: number | null;
             expansionScore: number;
-            usageTrendPct: number | null;
-            openAlerts: number;
         };
         RenewalQuote: {
             id: string;

@@ -4,15 +4,18 @@ import { ApiError, messageOf } from '../api/client';
 import { FormError } from './FormError';
 
 /**
- * Asks why before a decision that needs a reason (a quote or an opportunity lost). The
- * server's complaint about the reason field shows under it; anything else as a form error.
+ * Asks why before a decision that needs a reason (a quote or an opportunity lost, a
+ * renewal moved to another bucket). The server's complaint about the reason field shows
+ * under it; anything else as a form error.
  */
 export function ReasonModal({
   opened,
   title,
   intro,
+  description,
   hint,
   submitLabel,
+  danger = true,
   pending,
   reasonField = 'reason',
   onClose,
@@ -21,9 +24,13 @@ export function ReasonModal({
   opened: boolean;
   title: string;
   intro?: ReactNode;
+  /** Under the reason's label: who will read it. */
+  description?: string;
   /** Shown when the reason is too short. */
   hint: string;
   submitLabel: string;
+  /** A red button for a decision that loses something (the default); else the plain one. */
+  danger?: boolean;
   pending: boolean;
   /** The request field the server names when it refuses the reason. */
   reasonField?: string;
@@ -62,6 +69,7 @@ export function ReasonModal({
           {intro}
           <Textarea
             label="Reason"
+            description={description}
             required
             autosize
             minRows={2}
@@ -76,7 +84,7 @@ export function ReasonModal({
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" color="red" loading={pending}>
+            <Button type="submit" color={danger ? 'red' : undefined} loading={pending}>
               {submitLabel}
             </Button>
           </Group>

@@ -1,9 +1,7 @@
-import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, messageOf } from '../../api/client';
+import { Text } from '@mantine/core';
 import { BUCKET_LABEL, type Bucket, type RenewalItem } from '../../lib/renewals';
 import { useLast } from '../admin/Layout';
-import { FormError } from '../FormError';
+import { ReasonModal } from '../ReasonModal';
 import { useOverride } from './hooks';
 
 export interface OverrideTarget {
@@ -20,76 +18,34 @@ export function OverrideModal({
   target: OverrideTarget | null;
   onClose: () => void;
 }) {
+  // The last target stays on screen while the modal closes.
   const shown = useLast(target);
   const override = useOverride();
-  const [reason, setReason] = useState('');
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (target) {
-      setReason('');
-      setFieldError(null);
-      setError(null);
-    }
-  }, [target]);
   if (!shown) return null;
   const { item, bucket } = shown;
-  const title =
-    bucket === null
-      ? `Back to automatic: ${item.accountName}`
-      : `Move ${item.accountName} to ${BUCKET_LABEL[bucket]}`;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (reason.trim().length < 3) {
-      setFieldError('Say why, in a few words (at least 3 characters).');
-      return;
-    }
-    setFieldError(null);
-    override.mutate(
-      { item, bucket, reason: reason.trim() },
-      {
-        onSuccess: onClose,
-        onError: (err) => {
-          const atReason =
-            err instanceof ApiError ? err.issues.find((i) => i.path.endsWith('reason')) : undefined;
-          if (atReason) setFieldError(atReason.message);
-          else setError(messageOf(err));
-        },
-      },
-    );
-  };
+  const rules = BUCKET_LABEL[item.override?.automatic ?? item.bucket];
   return (
-    <Modal opened={target !== null} onClose={onClose} title={title}>
-      <form onSubmit={submit} aria-label={title} noValidate>
-        <Stack gap="sm">
-          <Text size="sm">
-            {bucket === null
-              ? `The rules put this renewal in ${BUCKET_LABEL[item.autoBucket]} (${item.bucketReason}). Your call and its reason are kept on the account’s timeline.`
-              : `The rules say ${BUCKET_LABEL[item.autoBucket]} (${item.bucketReason}). Your call holds until the renewal date changes, and its reason goes on the account’s timeline.`}
-          </Text>
-          <Textarea
-            label="Reason"
-            description="Seen by your team on the card and the timeline"
-            required
-            autosize
-            minRows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={fieldError}
-            data-autofocus
-          />
-          <FormError error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={override.isPending}>
-              {bucket === null ? 'Back to automatic' : `Move to ${BUCKET_LABEL[bucket]}`}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ReasonModal
+      opened={target !== null}
+      title={
+        bucket === null
+          ? `Back to automatic: ${item.accountName}`
+          : `Move ${item.accountName} to ${BUCKET_LABEL[bucket]}`
+      }
+      intro={
+        <Text size="sm">
+          {bucket === null
+            ? `The rules put this renewal in ${rules} (${item.bucketReason}). Your call and its reason are kept on the account’s timeline.`
+            : `The rules say ${rules} (${item.bucketReason}). Your call holds until the renewal date changes, and its reason goes on the account’s timeline.`}
+        </Text>
+      }
+      description="Seen by your team on the card and the timeline"
+      hint="Say why, in a few words (at least 3 characters)."
+      submitLabel={bucket === null ? 'Back to automatic' : `Move to ${BUCKET_LABEL[bucket]}`}
+      danger={false}
+      pending={override.isPending}
+      onClose={onClose}
+      onSubmit={(reason) => override.mutateAsync({ item, bucket, reason })}
+    />
   );
 }

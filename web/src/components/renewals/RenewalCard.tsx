@@ -116,7 +116,7 @@ export function OverrideNote({ item }: { item: RenewalItem }) {
         data-testid="override-badge"
         style={{ minWidth: 'max-content' }}
       >
-        Override · rules say {BUCKET_LABEL[item.autoBucket]}
+        Override · rules say {BUCKET_LABEL[item.override.automatic]}
       </Badge>
       <Text size="xs" fs="italic" data-testid="override-reason">
         “{item.override.reason}” — {who(item.override.by)}
