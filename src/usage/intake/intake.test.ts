@@ -5,6 +5,8 @@ import { freshTestDb, testDialects, type TestDb } from '../../db/testing.js';
 import { loadConfig } from '../../core/config.js';
 import { buildServer } from '../../server/app.js';
 import { testKey } from '../../testing/server.js';
+import { expectSchema } from '../../testing/schema.js';
+import { IntakeOut } from '../routes.js';
 
 const NOW = new Date('2026-05-04T12:00:00.000Z');
 
@@ -57,6 +59,8 @@ for (const dialect of testDialects()) {
     it('stores a batch, corrects clock skew, creates the account, and rolls usage up exactly once', async () => {
       const first = await send('/v1/batch', batch(6));
       expect(first.statusCode, first.body).toBe(200);
+      // Written without zod on the way out: exactly the documented shape.
+      expectSchema(IntakeOut, first.json());
       expect(first.json()).toMatchObject({
         success: true,
         accepted: 6,
@@ -130,6 +134,7 @@ for (const dialect of testDialects()) {
       const body = batch(2, 'long');
       body.batch[1]!.context = { groupId: 'g'.repeat(129) };
       const res = await send('/v1/batch', body);
+      expectSchema(IntakeOut, res.json());
       expect(res.json()).toMatchObject({ accepted: 1, rejected: 1 });
       expect(res.json().results[1].reason).toMatch(/context\.groupId: .*128 characters/);
     });
