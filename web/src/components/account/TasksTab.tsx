@@ -1,4 +1,4 @@
-import { Button, Collapse, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
@@ -46,19 +46,19 @@ export function TasksTab({ accountId, accountName }: { accountId: string; accoun
           </Button>
         )}
       </Group>
-      {mayCreateTasks(me) && (
-        <Collapse in={adding}>
-          <Paper withBorder p="md" radius="md">
-            <Title order={2} size="h5" mb="sm">
-              Add a task for {accountName}
-            </Title>
-            <TaskForm
-              account={{ id: accountId, name: accountName }}
-              onCancel={close}
-              onDone={close}
-            />
-          </Paper>
-        </Collapse>
+      {/* Shown outright, not through a Collapse: one that was still opening fixed its
+          height, and a field error the form then showed stayed clipped out of sight. */}
+      {mayCreateTasks(me) && adding && (
+        <Paper withBorder p="md" radius="md">
+          <Title order={2} size="h5" mb="sm">
+            Add a task for {accountName}
+          </Title>
+          <TaskForm
+            account={{ id: accountId, name: accountName }}
+            onCancel={close}
+            onDone={close}
+          />
+        </Paper>
       )}
       {tasks.isPending && <Loading label="Loading tasks" />}
       {tasks.isError && <ErrorState error={tasks.error} retry={() => void tasks.refetch()} />}
