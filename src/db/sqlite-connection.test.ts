@@ -101,6 +101,19 @@ describe('SQLite connection', () => {
     expect(Object.keys((await all()) as object)).toHaveLength(6);
   });
 
+  it('leaves no read open behind it: the WAL can be checkpointed to the end after reads', async () => {
+    await sql`insert into t (name) values ('w')`.execute(h.db);
+    await sql.raw('select * from t').execute(h.db);
+    await h.db
+      .selectFrom('t' as never)
+      .selectAll()
+      .executeTakeFirst();
+    const other = new SQLite(join(dir, 'test.db'));
+    const [r] = other.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    other.close();
+    expect(r!.busy).toBe(0);
+  });
+
   it('keeps transactions whole: a rolled-back write is not read afterwards', async () => {
     await expect(
       h.db.transaction().execute(async (trx) => {
