@@ -3,32 +3,15 @@ import fc from 'fast-check';
 import { freshTestDb, testDialects, type TestDb } from '../../db/testing.js';
 import { makeCtx } from '../../core/context.js';
 import { parseSeqRanges, RollupBacklog, seqRanges } from './backlog.js';
-import { checkEvent } from './model.js';
 import { flushBacklog, rollUpStranded } from './apply.js';
 import { writeSubmitted, type Submitted } from './service.js';
+import { dailyEventSums, trackBatch } from './testing.js';
 import { IngestWriter } from './writer.js';
 
 const AT = new Date('2026-02-01T10:00:00.000Z');
 
-function batch(prefix: string, n: number): Submitted[] {
-  return Array.from({ length: n }, (_, index) => {
-    const raw = {
-      type: 'track',
-      event: index % 2 ? 'Login' : 'Report Created',
-      userId: `u${index % 7}`,
-      messageId: `${prefix}-${index}`,
-      timestamp: AT.toISOString(),
-      context: { groupId: 'org' },
-    };
-    return {
-      index,
-      sourceId: 's',
-      receivedAt: AT.toISOString(),
-      raw: () => JSON.stringify(raw),
-      checked: checkEvent(raw, { receivedAt: AT }),
-    };
-  });
-}
+const batch = (prefix: string, n: number): Submitted[] =>
+  trackBatch(prefix, n, { at: AT, groupId: 'org', users: 7, names: ['Report Created', 'Login'] });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,13 +37,7 @@ for (const dialect of testDialects()) {
     afterEach(async () => db.destroy());
 
     const counted = async () => {
-      const r = await db.db
-        .selectFrom('usage_daily_event')
-        .select((e) => [
-          e.fn.sum<number>('events').as('events'),
-          e.fn.sum<number>('users').as('users'),
-        ])
-        .executeTakeFirstOrThrow();
+      const r = await dailyEventSums(db.db);
       const stored = await db.db
         .selectFrom('events')
         .select((e) => e.fn.countAll<number>().as('n'))
@@ -68,8 +45,8 @@ for (const dialect of testDialects()) {
       const waiting = await db.db.selectFrom('intake_rollup_backlog').selectAll().execute();
       return {
         stored: Number(stored.n),
-        rolledUp: Number(r.events ?? 0),
-        users: Number(r.users ?? 0),
+        rolledUp: r.events,
+        users: r.users,
         waiting: waiting.reduce((n, w) => n + w.events, 0),
       };
     };

@@ -1,31 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshTestDb, testDialects, type TestDb } from '../../db/testing.js';
 import { makeCtx } from '../../core/context.js';
-import { checkEvent } from './model.js';
 import type { Submitted } from './service.js';
+import { dailyEventSums, trackBatch } from './testing.js';
 import { IngestWriter } from './writer.js';
 
 const AT = new Date('2026-02-01T10:00:00.000Z');
 
-function batch(prefix: string, n: number, groupId = 'g'): Submitted[] {
-  return Array.from({ length: n }, (_, index) => {
-    const raw = {
-      type: 'track',
-      event: 'Login',
-      userId: `u${index}`,
-      messageId: `${prefix}-${index}`,
-      timestamp: AT.toISOString(),
-      context: { groupId },
-    };
-    return {
-      index,
-      sourceId: 's',
-      receivedAt: AT.toISOString(),
-      raw: () => JSON.stringify(raw),
-      checked: checkEvent(raw, { receivedAt: AT }),
-    };
-  });
-}
+const batch = (prefix: string, n: number, groupId = 'g'): Submitted[] =>
+  trackBatch(prefix, n, { at: AT, groupId });
 
 describe('group-commit writer', () => {
   let db: TestDb;
@@ -94,15 +77,8 @@ for (const dialect of testDialects()) {
         .where('product_id', '=', 'new-org')
         .execute();
       expect(accounts).toHaveLength(1);
-      const sum = await db.db
-        .selectFrom('usage_daily_event')
-        .select((e) => [
-          e.fn.sum<number>('events').as('events'),
-          e.fn.sum<number>('users').as('users'),
-        ])
-        .executeTakeFirstOrThrow();
       // 600 events by 100 distinct users.
-      expect([Number(sum.events), Number(sum.users)]).toEqual([600, 100]);
+      expect(await dailyEventSums(db.db)).toEqual({ events: 600, users: 100 });
       expect(writer.backlog).toBe(0);
     });
   });
