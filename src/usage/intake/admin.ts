@@ -226,10 +226,7 @@ export async function intakeStats(ctx: Ctx, days = 30): Promise<IntakeStats> {
     deadLettersOpen: count(dead.n),
     catalogEvents: count(catalog.n),
     productUsers: count(users.n),
-    rollupBacklog: await backlogStatus(ctx.db).then((b) => ({
-      events: b.events,
-      oldestAt: b.oldestAt,
-    })),
+    rollupBacklog: await backlogStatus(ctx.db),
     perDay: perDay.map((d) => ({
       day: d.day,
       events: count(d.events),

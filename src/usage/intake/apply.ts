@@ -57,6 +57,19 @@ export async function rollUp(
 }
 
 /**
+ * The events of held groups whose backlog rows this transaction deletes: only those are
+ * rolled up here, since another transaction may have claimed a row first.
+ */
+export async function claimHeld(trx: Db, groups: readonly Held[]): Promise<Attributed[]> {
+  if (groups.length === 0) return [];
+  const claimed = await claimBacklogRows(
+    trx,
+    groups.map((h) => h.id),
+  );
+  return groups.filter((h) => claimed.has(h.id)).flatMap((h) => h.events);
+}
+
+/**
  * Roll up what the backlog holds (the writer, when requests stop queueing) or, given
  * `stranded`, groups a stopped server left behind. One transaction.
  */
@@ -70,11 +83,7 @@ export async function flushBacklog(
   if (taken.length === 0) return 0;
   try {
     const { count, written } = await inTxSyncedOffLoop(ctx.db, async (trx) => {
-      const claimed = await claimBacklogRows(
-        trx,
-        taken.map((h) => h.id),
-      );
-      const all = taken.filter((h) => claimed.has(h.id)).flatMap((h) => h.events);
+      const all = await claimHeld(trx, taken);
       const written = await rollUp(ctx, trx, storeFor(ctx, trx), all, known);
       return { count: all.length, written };
     });

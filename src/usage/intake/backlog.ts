@@ -175,19 +175,18 @@ export async function claimBacklogRows(db: Executor, ids: readonly number[]): Pr
   return out;
 }
 
-/** What the table says is waiting: for stats and the bench. */
+/** What the table says is waiting, across every server: for the intake's stats. */
 export async function backlogStatus(
   db: Executor,
-): Promise<{ groups: number; events: number; oldestAt: string | null }> {
+): Promise<{ events: number; oldestAt: string | null }> {
   const r = await db
     .selectFrom('intake_rollup_backlog')
     .select((eb) => [
-      eb.fn.countAll<number>().as('groups'),
       eb.fn.sum<number>('events').as('events'),
       eb.fn.min('created_at').as('oldest'),
     ])
     .executeTakeFirstOrThrow();
-  return { groups: Number(r.groups), events: Number(r.events ?? 0), oldestAt: r.oldest ?? null };
+  return { events: Number(r.events ?? 0), oldestAt: r.oldest ?? null };
 }
 
 /**

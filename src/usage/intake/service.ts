@@ -4,9 +4,8 @@ import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { inTxSyncedOffLoop } from '../../db/database.js';
 import { createAccount } from '../../accounts/account/service.js';
-import { rollUp, storeFor } from './apply.js';
+import { claimHeld, rollUp, storeFor } from './apply.js';
 import {
-  claimBacklogRows,
   insertBacklogRow,
   type Held,
   type RollupBacklog,
@@ -134,13 +133,7 @@ export async function writeSubmitted(
         };
       } else if (!defer) {
         taken = backlog?.take() ?? [];
-        const claimed = taken.length
-          ? await claimBacklogRows(
-              trx,
-              taken.map((h) => h.id),
-            )
-          : new Set<number>();
-        const all: Attributed[] = taken.filter((h) => claimed.has(h.id)).flatMap((h) => h.events);
+        const all = await claimHeld(trx, taken);
         for (const a of added) all.push(a);
         written = await rollUp(ctx, trx, st, all, opts.known);
       }

@@ -65,7 +65,6 @@ export class IngestWriter {
   private queued = 0;
   private inFlight = 0;
   private scheduled = false;
-  private flushing = false;
   /** When the last transaction ended, and the timer that rolls up once writes pause. */
   private lastWriteEnd = 0;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -84,8 +83,14 @@ export class IngestWriter {
     opts: Partial<WriterOptions> = {},
   ) {
     this.opts = { ...DEFAULT_WRITER, ...opts };
-    // If this fails the rows stay: the intake.rollups job and the next start try again.
-    this.ready = this.recover().catch(() => undefined);
+    // Groups a server that stopped or crashed left in the backlog table are rolled up first.
+    // One another live server still holds is claimed by whichever transaction deletes its
+    // row first, so it is rolled up once either way. If this fails the rows stay: the
+    // intake.rollups job and the next start try again.
+    this.ready = rollUpStranded(ctx).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Stored events whose rollups are still to be written. */
@@ -93,20 +98,10 @@ export class IngestWriter {
     return this.rollups.events;
   }
 
-  /**
-   * Roll up the groups a server that stopped or crashed left in the backlog table. A group
-   * another live server still holds is claimed by whichever transaction deletes its row
-   * first, so it is rolled up once either way.
-   */
-  private async recover(): Promise<void> {
-    await rollUpStranded(this.ctx);
-  }
-
   /** Roll up everything held; for shutdown and for tests that read the rollups at once. */
   async settle(): Promise<void> {
     await this.ready;
-    while (this.inFlight > 0 || this.queue.length > 0 || this.flushing)
-      await new Promise((r) => setTimeout(r, 5));
+    while (this.inFlight > 0 || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
     if (this.rollups.events > 0) await flushBacklog(this.ctx, this.rollups, [], this.known);
   }
 
@@ -206,13 +201,11 @@ export class IngestWriter {
 
   private flush(): void {
     this.inFlight += 1;
-    this.flushing = true;
     flushBacklog(this.ctx, this.rollups, [], this.known)
       // Left in the backlog (memory and table): the next group or flush tries again.
       .catch(() => undefined)
       .finally(() => {
         this.inFlight -= 1;
-        this.flushing = false;
         this.lastWriteEnd = Date.now();
         if (this.queue.length > 0) this.schedule();
         else if (this.rollups.events > 0) this.flushWhenIdle();
