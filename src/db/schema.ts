@@ -261,6 +261,8 @@ export interface ProductUsersTable {
   user_key: string;
   user_id: string | null;
   account_id: string | null;
+  /** The time of the event that named account_id (the latest that named one). */
+  account_at: string | null;
   email: string | null;
   name: string | null;
   traits: string;
@@ -306,6 +308,11 @@ export interface IntakeRollupBacklogTable {
   seqs: string;
   events: number;
   created_at: string;
+  /** 'all' (a whole group) or the one rollup part this slice writes. */
+  part: Generated<'all' | 'account' | 'users' | 'catalog'>;
+  /** Which slice of the batch (0-based) and how many: see sliceOf. */
+  slice: Generated<number>;
+  slices: Generated<number>;
 }
 
 export interface TicketsTable {

@@ -34,6 +34,7 @@ export const BULK_COLUMNS: Columns = {
     user_key: text,
     user_id: text,
     account_id: text,
+    account_at: text,
     email: text,
     name: text,
     traits: text,

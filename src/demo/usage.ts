@@ -319,6 +319,7 @@ export function usageRows(input: UsageInput): UsageRows {
       user_key: u.key,
       user_id: u.key,
       account_id: accountId,
+      account_at: s.last,
       email: u.email,
       name: u.name,
       traits: '{}',

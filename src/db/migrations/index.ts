@@ -14,6 +14,8 @@ import * as rules from './2026-12-06T07-rules.js';
 import * as renewals from './2026-12-06T08-renewals.js';
 import * as renewalOrder from './2026-12-06T09-renewal-order.js';
 import * as intakeRollupBacklog from './2026-12-06T10-intake-rollup-backlog.js';
+import * as intakeBacklogParts from './2026-12-06T11-intake-backlog-parts.js';
+import * as productUserAccountTime from './2026-12-06T12-product-user-account-time.js';
 
 /** Every migration, in order. Names are ISO-dated; a landed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +34,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T08-renewals': renewals,
   '2026-12-06T09-renewal-order': renewalOrder,
   '2026-12-06T10-intake-rollup-backlog': intakeRollupBacklog,
+  '2026-12-06T11-intake-backlog-parts': intakeBacklogParts,
+  '2026-12-06T12-product-user-account-time': productUserAccountTime,
 };

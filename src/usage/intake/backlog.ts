@@ -1,6 +1,13 @@
 import type { Executor } from '../../db/database.js';
 import { restoreEvent } from './model.js';
-import type { Attributed, UserEventDay } from './rollup.js';
+import {
+  newerAccount,
+  sliceKey,
+  sliceOf,
+  type Attributed,
+  type RollupPart,
+  type UserEventDay,
+} from './rollup.js';
 
 /**
  * Rollups waiting for a later transaction. When requests queue up faster than the writer
@@ -14,18 +21,42 @@ import type { Attributed, UserEventDay } from './rollup.js';
  * up, and however many servers try, each group is rolled up once.
  */
 
-/** One deferred group: its backlog row and its stored events. */
+/** What a backlog row still has to write: everything (a whole group) or one part. */
+export type BacklogPart = 'all' | RollupPart;
+
+/** One deferred group, or one slice of a batch: its backlog row and its stored events. */
 export interface Held {
   id: number;
   events: Attributed[];
-  /** When it was stored (epoch ms). */
+  /** The events' seq numbers, in the same order (to cut the batch into slices). */
+  seqs: number[];
+  /** When it was stored (epoch ms); a slice keeps its batch's oldest. */
   at: number;
+  /** Its row's created_at (the intake's clock); a slice's is its batch's oldest. */
+  createdAt: string;
+  part: BacklogPart;
+  /** Which slice of its batch, of how many (0 of 1 for a whole group). */
+  slice: number;
+  slices: number;
 }
 
-/** The writer's groups in the backlog, in memory, with what they say about users. */
+/** Whether a stored event belongs to a backlog row's slice. */
+export function inSlice(a: Attributed, part: BacklogPart, slice: number, slices: number): boolean {
+  if (part === 'all' || part === 'catalog') return true;
+  const key = sliceKey(a, part);
+  return key !== null && sliceOf(key, slices) === slice;
+}
+
+/**
+ * The writer's groups in the backlog, in memory, with what they say about users; and the
+ * slices of the batch being written, if one is.
+ */
 export class RollupBacklog {
   private held: Held[] = [];
   private count = 0;
+  /** Slices still to write of the batch in progress, and its events. */
+  private slices: Held[] = [];
+  private sliced = 0;
   /**
    * The account each user's latest held event tied them to (a group call or groupId),
    * worked out when first asked after a change: most senders name the account on every
@@ -33,9 +64,24 @@ export class RollupBacklog {
    */
   private accounts: Map<string, { ts: string; accountId: string }> | null = null;
 
-  /** Events held. */
+  /** Events held, with those of the batch being written in slices. */
   get events(): number {
+    return this.count + this.sliced;
+  }
+
+  /** Events in groups not yet cut into slices. */
+  get groupEvents(): number {
     return this.count;
+  }
+
+  /** Events of the batch being written in slices. */
+  get batchEvents(): number {
+    return this.sliced;
+  }
+
+  /** Whether a batch is being written slice by slice (later groups must wait their turn). */
+  get slicing(): boolean {
+    return this.slices.length > 0;
   }
 
   /** How long the oldest held group has waited (0 when none). */
@@ -44,22 +90,27 @@ export class RollupBacklog {
   }
 
   /**
-   * The account a held event tied this user to: newer than what product_users says, which
-   * learns it only when the rollups are applied.
+   * The account held events tie this user to, and the time of the event that named it:
+   * newer than what product_users says, which learns it only when the rollups are written.
+   * The latest event naming one wins, as the rollups decide (newerAccount).
    */
-  accountOf(userKey: string): string | undefined {
-    if (this.held.length === 0) return undefined;
+  accountOf(userKey: string): { ts: string; accountId: string } | undefined {
+    if (this.held.length === 0 && this.slices.length === 0) return undefined;
     if (!this.accounts) {
       const accounts = new Map<string, { ts: string; accountId: string }>();
-      for (const group of this.held)
+      // Slices of the users' part hold the batch being written; until then they too say
+      // more than product_users.
+      const groups = [...this.slices.filter((h) => h.part === 'users'), ...this.held];
+      for (const group of groups)
         for (const { event: e, accountId } of group.events) {
           if (!e.userKey || !e.groupId || !accountId) continue;
           const seen = accounts.get(e.userKey);
-          if (!seen || e.ts >= seen.ts) accounts.set(e.userKey, { ts: e.ts, accountId });
+          if (newerAccount(e.ts, accountId, seen?.ts, seen?.accountId))
+            accounts.set(e.userKey, { ts: e.ts, accountId });
         }
       this.accounts = accounts;
     }
-    return this.accounts.get(userKey)?.accountId;
+    return this.accounts.get(userKey);
   }
 
   hold(group: Held): void {
@@ -80,6 +131,40 @@ export class RollupBacklog {
   restore(groups: readonly Held[]): void {
     this.held = [...groups, ...this.held];
     this.count = this.held.reduce((n, g) => n + g.events.length, 0);
+    this.accounts = null;
+  }
+
+  /** A batch cut into slices, to write one at a time, in this order. */
+  startSlices(slices: readonly Held[], events: number): void {
+    this.slices = [...slices];
+    this.sliced = slices.length > 0 ? events : 0;
+    this.accounts = null;
+  }
+
+  /** The next slice to write; `sliceDone` or `sliceFailed` after. */
+  nextSlice(): Held | undefined {
+    return this.slices[0];
+  }
+
+  sliceDone(slice: Held): void {
+    this.slices = this.slices.filter((h) => h !== slice);
+    if (this.slices.length === 0) this.sliced = 0;
+    if (slice.part === 'users') this.accounts = null;
+  }
+
+  /** Every slice left, for a transaction that writes them all; `restoreSlices` on failure. */
+  takeSlices(): { slices: Held[]; events: number } {
+    const out = { slices: this.slices, events: this.sliced };
+    this.slices = [];
+    this.sliced = 0;
+    this.accounts = null;
+    return out;
+  }
+
+  restoreSlices(taken: { slices: Held[]; events: number }): void {
+    if (taken.slices.length === 0) return;
+    this.slices = [...taken.slices, ...this.slices];
+    this.sliced += taken.events;
     this.accounts = null;
   }
 }
@@ -148,14 +233,28 @@ export function parseSeqRanges(text: string): [number, number][] {
   });
 }
 
+/**
+ * A backlog row naming stored events by seq. `events` is what the intake's stats count:
+ * a group's own; for a batch's slices, all of it on its catalog slice (written last) and
+ * none on the others, so each event is counted once.
+ */
 export async function insertBacklogRow(
   db: Executor,
-  seqs: readonly number[],
+  seqs: readonly number[] | string,
   createdAt: string,
+  slice: { part: BacklogPart; slice: number; slices: number; events: number } | null = null,
 ): Promise<number> {
+  const ranges = typeof seqs === 'string' ? seqs : seqRanges(seqs);
   const row = await db
     .insertInto('intake_rollup_backlog')
-    .values({ seqs: seqRanges(seqs), events: seqs.length, created_at: createdAt })
+    .values({
+      seqs: ranges,
+      events: slice?.events ?? (typeof seqs === 'string' ? 0 : seqs.length),
+      created_at: createdAt,
+      part: slice?.part ?? 'all',
+      slice: slice?.slice ?? 0,
+      slices: slice?.slices ?? 1,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
@@ -208,10 +307,11 @@ export async function strandedGroups(
   const out: Held[] = [];
   for (const r of rows) {
     const events: Attributed[] = [];
+    const seqs: number[] = [];
     for (const [from, to] of parseSeqRanges(r.seqs)) {
       const stored = await db
         .selectFrom('events')
-        .select(['type', 'event', 'user_key', 'account_id', 'ts', 'received_at', 'payload'])
+        .select(['seq', 'type', 'event', 'user_key', 'account_id', 'ts', 'received_at', 'payload'])
         .where('seq', '>=', from)
         .where('seq', '<=', to)
         .orderBy('seq')
@@ -219,10 +319,23 @@ export async function strandedGroups(
       for (const s of stored) {
         const event = restoreEvent(s);
         // An event the retention job already deleted is past caring about.
-        if (event) events.push({ event, accountId: s.account_id });
+        if (!event) continue;
+        const a = { event, accountId: s.account_id };
+        if (!inSlice(a, r.part, r.slice, r.slices)) continue;
+        events.push(a);
+        seqs.push(Number(s.seq));
       }
     }
-    out.push({ id: Number(r.id), events, at: Date.parse(r.created_at) });
+    out.push({
+      id: Number(r.id),
+      events,
+      seqs,
+      at: Date.parse(r.created_at),
+      createdAt: r.created_at,
+      part: r.part,
+      slice: r.slice,
+      slices: r.slices,
+    });
   }
   return out;
 }

@@ -37,8 +37,9 @@ export interface UserEventDay {
 export interface UserSeen {
   user_key: string;
   user_id: string | null;
-  /** The account named by the latest event that named one. */
+  /** The account named by the latest event that named one (see newerAccount), and its time. */
   account_id: string | null;
+  account_at: string | null;
   email: string | null;
   name: string | null;
   traits: Record<string, unknown>;
@@ -64,6 +65,48 @@ export interface PropertyEntry {
   first_seen_at: string;
   last_seen_at: string;
   volume: number;
+}
+
+/**
+ * The three independent parts of the rollups: per account (daily user, event and
+ * who-did-what rows, and rescoring), per user (product_users) and the event catalog. A
+ * deferred batch is written part by part, in slices, so that no one transaction is long.
+ */
+export type RollupPart = 'account' | 'users' | 'catalog';
+export const ALL_PARTS: ReadonlySet<RollupPart> = new Set(['account', 'users', 'catalog']);
+
+/**
+ * Whether an event at `ts` naming `accountId` says more about a user's account than what is
+ * known (the account named at `knownAt`): it is later, or at the same time and the greater
+ * id, so the answer never depends on the order events are applied in. Anything beats an
+ * account of unknown time. Pure; the stores' upserts compare alike.
+ */
+export function newerAccount(
+  ts: string,
+  accountId: string,
+  knownAt: string | null | undefined,
+  known: string | null | undefined,
+): boolean {
+  if (!known || !knownAt) return true;
+  return ts > knownAt || (ts === knownAt && accountId > known);
+}
+
+/**
+ * A slice in [0, n) for a key (an account id, a user key): FNV-1a. Pure, and frozen:
+ * backlog rows written by a server that stopped are read back with it.
+ */
+export function sliceOf(key: string, n: number): number {
+  if (n <= 1) return 0;
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return (h >>> 0) % n;
+}
+
+/** The key an event is dealt to a slice of `part` by; null when the part has no use for it. */
+export function sliceKey(a: Attributed, part: RollupPart): string | null {
+  if (part === 'account') return a.accountId;
+  if (part === 'users') return a.event.userKey;
+  return '';
 }
 
 export interface RollupDelta {
@@ -106,13 +149,20 @@ const MAX_PROPERTIES = 200;
  * keys: this runs for every stored event, and building and hashing a key string per map
  * per event cost more than the rest of it.
  */
-export function rollupOf(events: readonly Attributed[], ordered = true): RollupDelta {
+export function rollupOf(
+  events: readonly Attributed[],
+  ordered = true,
+  parts: ReadonlySet<RollupPart> = ALL_PARTS,
+): RollupDelta {
+  const doAccounts = parts.has('account');
+  const doUsers = parts.has('users');
+  const doCatalog = parts.has('catalog');
   const cells = new Map<string, Map<string, DayCells>>();
   const users = new Map<string, UserSeen>();
   const catalog = new Map<string, Map<string, CatalogCell>>();
   for (const { event: e, accountId } of events) {
     const ts = e.ts;
-    if (accountId && e.userKey && e.name && isActivity(e)) {
+    if (doAccounts && accountId && e.userKey && e.name && isActivity(e)) {
       const day = ts.slice(0, 10);
       const c = at(
         at(cells, accountId, () => new Map<string, DayCells>()),
@@ -148,12 +198,15 @@ export function rollupOf(events: readonly Attributed[], ordered = true): RollupD
       if (!ed.users.has(e.userKey))
         ed.users.set(e.userKey, { account_id: accountId, day, event: name, user_key: e.userKey });
     }
-    if (e.userKey) {
+    if (doUsers && e.userKey) {
       const u = users.get(e.userKey);
       const traits = e.type === 'identify' ? e.traits : null;
       if (u) {
         if (ts < u.first_seen_at) u.first_seen_at = ts;
-        if (ts >= u.last_seen_at && accountId) u.account_id = accountId;
+        if (accountId && newerAccount(ts, accountId, u.account_at, u.account_id)) {
+          u.account_id = accountId;
+          u.account_at = ts;
+        }
         if (ts > u.last_seen_at) u.last_seen_at = ts;
         if (isActivity(e)) u.events += 1;
         if (traits) u.traits = { ...u.traits, ...traits };
@@ -163,6 +216,7 @@ export function rollupOf(events: readonly Attributed[], ordered = true): RollupD
           user_key: e.userKey,
           user_id: e.userId,
           account_id: accountId,
+          account_at: accountId ? ts : null,
           email: null,
           name: null,
           traits: { ...traits },
@@ -172,6 +226,7 @@ export function rollupOf(events: readonly Attributed[], ordered = true): RollupD
         });
       }
     }
+    if (!doCatalog) continue;
     const name = e.name ?? `$${e.type}`;
     const cell = at(
       at(catalog, e.type, () => new Map<string, CatalogCell>()),

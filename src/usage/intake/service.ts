@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { inTxSyncedOffLoop } from '../../db/database.js';
 import { createAccount } from '../../accounts/account/service.js';
-import { claimHeld, rollUp, storeFor } from './apply.js';
+import { claimHeld, rollUpHeld, storeFor } from './apply.js';
 import {
   insertBacklogRow,
   type Held,
@@ -12,7 +12,7 @@ import {
   type KnownUserEvents,
 } from './backlog.js';
 import type { Checked, EventResult, IntakeEvent } from './model.js';
-import type { Attributed, UserEventDay } from './rollup.js';
+import { newerAccount, type Attributed, type UserEventDay } from './rollup.js';
 import { accountsByProductId, eventKey, type DeadLetter, type IntakeStore } from './store.js';
 
 /** One event as submitted: where it sat in its request and what checking it found. */
@@ -97,7 +97,8 @@ export async function writeSubmitted(
 ): Promise<EventResult[]> {
   const order = new Map(items.map((item, i) => [item, i]));
   const backlog = opts.backlog;
-  const defer = Boolean(opts.defer && backlog);
+  // While a batch is written slice by slice, later groups wait behind it.
+  const defer = Boolean(backlog && (opts.defer || backlog.slicing));
   // Unknown accounts are created first, each in its own transaction, so that concurrent
   // writers racing to create the same one do not abort each other's whole group.
   const accounts = await resolveAccounts(
@@ -125,17 +126,21 @@ export async function writeSubmitted(
       let held: Held | null = null;
       if (defer && added.length > 0) {
         const seqs = added.map((a) => stored.seqs.get(a.key)!);
-        const at = ctx.now();
+        const createdAt = ctx.now().toISOString();
         held = {
-          id: await insertBacklogRow(trx, seqs, at.toISOString()),
+          id: await insertBacklogRow(trx, seqs, createdAt),
           events: added,
+          seqs,
           at: Date.now(),
+          createdAt,
+          part: 'all',
+          slice: 0,
+          slices: 1,
         };
       } else if (!defer) {
         taken = backlog?.take() ?? [];
-        const all = await claimHeld(trx, taken);
-        for (const a of added) all.push(a);
-        written = await rollUp(ctx, trx, st, all, opts.known);
+        const claimed = await claimHeld(trx, taken);
+        written = await rollUpHeld(ctx, trx, st, claimed, added, opts.known);
       }
       return { results: inOrder(results, order), held };
     });
@@ -209,15 +214,26 @@ async function storeEvents(
   const userKeys = new Set<string>();
   for (const { event: e } of fresh) if (e.userKey && !e.groupId) userKeys.add(e.userKey);
   const users = await st.existingUsers([...userKeys]);
-  // A group call ties its user to the account for later events in the same set.
+  // The user's account as the rollups written and held so far have it: the one named by
+  // their latest event that named one.
   const userAccount = new Map<string, string | null>();
-  for (const [k, u] of users) userAccount.set(k, backlog?.accountOf(k) ?? u.account_id);
+  for (const k of userKeys) {
+    const stored = users.get(k);
+    const held = backlog?.accountOf(k);
+    userAccount.set(
+      k,
+      held && newerAccount(held.ts, held.accountId, stored?.account_at, stored?.account_id)
+        ? held.accountId
+        : (stored?.account_id ?? null),
+    );
+  }
   const all: Fresh[] = [];
   for (const f of [...fresh].sort((a, b) => (a.event.ts < b.event.ts ? -1 : 1))) {
     const e = f.event;
+    // A group call ties its user to the account for later events in the same set.
     const accountId =
       (e.groupId ? accounts.get(e.groupId) : undefined) ??
-      (e.userKey ? (userAccount.get(e.userKey) ?? backlog?.accountOf(e.userKey)) : undefined) ??
+      (e.userKey ? userAccount.get(e.userKey) : undefined) ??
       null;
     if (e.userKey && e.groupId && accountId) userAccount.set(e.userKey, accountId);
     all.push({ event: e, accountId, key: f.key, item: f.item });

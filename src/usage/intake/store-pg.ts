@@ -34,9 +34,14 @@ export function pgIntakeStore(db: Executor): IntakeStore {
       const out = new Map<string, StoredUser>();
       if (keys.length === 0) return out;
       const { rows } = await sql<StoredUser & { user_key: string }>`
-        select user_key, traits, account_id from product_users
+        select user_key, traits, account_id, account_at from product_users
         where user_key = any(${keys}::text[])`.execute(db);
-      for (const r of rows) out.set(r.user_key, { traits: r.traits, account_id: r.account_id });
+      for (const r of rows)
+        out.set(r.user_key, {
+          traits: r.traits,
+          account_id: r.account_id,
+          account_at: r.account_at,
+        });
       return out;
     },
     async insertRawEvents(rows: readonly RawEvent[]) {
@@ -105,17 +110,25 @@ export function pgIntakeStore(db: Executor): IntakeStore {
       if (rows.length === 0) return;
       // No traits to write ('{}' from a null) keeps the stored ones.
       await sql`
-        insert into product_users as p (user_key, user_id, account_id, email, name, traits,
-          first_seen_at, last_seen_at, events)
-        select k, uid, acc, em, nm, coalesce(tr, '{}'), f, l, ev
+        insert into product_users as p (user_key, user_id, account_id, account_at, email, name,
+          traits, first_seen_at, last_seen_at, events)
+        select k, uid, acc, acc_at, em, nm, coalesce(tr, '{}'), f, l, ev
         from unnest(${col(rows, 'user_key')}::text[], ${col(rows, 'user_id')}::text[],
-          ${col(rows, 'account_id')}::text[], ${col(rows, 'email')}::text[],
+          ${col(rows, 'account_id')}::text[], ${col(rows, 'account_at')}::text[],
+          ${col(rows, 'email')}::text[],
           ${col(rows, 'name')}::text[], ${col(rows, 'traits')}::text[],
           ${col(rows, 'first_seen_at')}::text[], ${col(rows, 'last_seen_at')}::text[],
-          ${col(rows, 'events')}::bigint[]) as t(k, uid, acc, em, nm, tr, f, l, ev)
+          ${col(rows, 'events')}::bigint[]) as t(k, uid, acc, acc_at, em, nm, tr, f, l, ev)
         on conflict (user_key) do update set
           user_id = coalesce(excluded.user_id, p.user_id),
-          account_id = coalesce(excluded.account_id, p.account_id),
+          account_id = case when excluded.account_id is not null and (p.account_at is null
+            or p.account_id is null or excluded.account_at > p.account_at
+            or (excluded.account_at = p.account_at and excluded.account_id > p.account_id))
+            then excluded.account_id else p.account_id end,
+          account_at = case when excluded.account_id is not null and (p.account_at is null
+            or p.account_id is null or excluded.account_at > p.account_at
+            or (excluded.account_at = p.account_at and excluded.account_id > p.account_id))
+            then excluded.account_at else p.account_at end,
           email = coalesce(excluded.email, p.email),
           name = coalesce(excluded.name, p.name),
           traits = case when excluded.traits = '{}' then p.traits else excluded.traits end,

@@ -21,7 +21,7 @@ const SQL = {
   event: `insert into events (source_id, client_ms, message_id, type, event, user_key,
       account_id, ts, received_at, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     on conflict (source_id, client_ms, message_id) do nothing`,
-  user: `select traits, account_id from product_users where user_key = ?`,
+  user: `select traits, account_id, account_at from product_users where user_key = ?`,
   userDay: `insert into usage_daily_user (account_id, day, user_key, events, session_seconds,
       first_at, last_at) values (?, ?, ?, ?, ?, ?, ?)
     on conflict (account_id, day, user_key) do update set
@@ -35,11 +35,19 @@ const SQL = {
     values (?, ?, ?, ?, ?)
     on conflict (account_id, day, event) do update set
       events = events + excluded.events, users = users + excluded.users`,
-  user_: `insert into product_users (user_key, user_id, account_id, email, name, traits,
-      first_seen_at, last_seen_at, events) values (?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?)
+  user_: `insert into product_users (user_key, user_id, account_id, account_at, email, name,
+      traits, first_seen_at, last_seen_at, events)
+      values (?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?)
     on conflict (user_key) do update set
       user_id = coalesce(excluded.user_id, user_id),
-      account_id = coalesce(excluded.account_id, account_id),
+      account_id = case when excluded.account_id is not null and (account_at is null
+        or account_id is null or excluded.account_at > account_at
+        or (excluded.account_at = account_at and excluded.account_id > account_id))
+        then excluded.account_id else account_id end,
+      account_at = case when excluded.account_id is not null and (account_at is null
+        or account_id is null or excluded.account_at > account_at
+        or (excluded.account_at = account_at and excluded.account_id > account_id))
+        then excluded.account_at else account_at end,
       email = coalesce(excluded.email, email),
       name = coalesce(excluded.name, name),
       traits = coalesce(?, traits),
@@ -156,6 +164,7 @@ export function sqliteIntakeStore(db: SQLite.Database): IntakeStore {
           r.user_key,
           r.user_id,
           r.account_id,
+          r.account_at,
           r.email,
           r.name,
           r.traits,

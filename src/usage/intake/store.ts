@@ -36,6 +36,7 @@ export interface DeadLetter {
 export interface StoredUser {
   traits: string;
   account_id: string | null;
+  account_at: string | null;
 }
 
 /** A product user to upsert; `traits` null keeps the stored ones. */
@@ -43,6 +44,7 @@ export interface UserRow {
   user_key: string;
   user_id: string | null;
   account_id: string | null;
+  account_at: string | null;
   email: string | null;
   name: string | null;
   traits: string | null;

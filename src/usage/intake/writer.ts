@@ -3,7 +3,7 @@ import type { Ctx } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import type { EventResult } from './model.js';
 import { KnownUserEvents, RollupBacklog } from './backlog.js';
-import { flushBacklog, rollUpStranded } from './apply.js';
+import { cutIntoSlices, flushBacklog, rollUpStranded, writeSlice } from './apply.js';
 import { writeSubmitted, type Submitted } from './service.js';
 
 export interface WriterOptions {
@@ -18,21 +18,25 @@ export interface WriterOptions {
    */
   concurrency?: number;
   /**
-   * While requests queue up, a group's events are acknowledged once stored and rolled up
-   * with later groups', at most this long after (0: always in the same transaction).
+   * While busy, a group's events are acknowledged once stored, and the rollups of the
+   * groups held this long are then written together, in slices (0: never deferred).
    */
   maxRollupLagMs: number;
-  /** Deferred events beyond this are rolled up by the next group, whatever their age. */
+  /**
+   * Held events beyond this are written at once, whatever their age; while they are, new
+   * requests wait (and beyond `maxQueuedEvents`, answer 429).
+   */
   maxBacklogEvents: number;
-  /** Deferring starts with a group at least this large; then smaller ones join it. */
+  /** Deferring starts with a group at least this large; then later ones join it. */
   minDeferEvents: number;
   /**
-   * Defer only while the event loop is at least this busy (0–1): the server is then the
-   * bottleneck, and rolling many groups up at once is what lets it keep up. Below it the
-   * rollups stay in the acknowledging transaction, and a request's answer is not held up
-   * by a backlog's rollups.
+   * Defer only while the event loop is at least this busy (0–1). Writing many groups'
+   * rollups at once makes one upsert per touched row instead of one per group, which is
+   * what lets a busy server keep up; an idle one rolls up in the acknowledging transaction.
    */
   deferAboveLoad: number;
+  /** Events per slice when held rollups are written (see cutIntoSlices). */
+  sliceEvents: number;
 }
 
 export const DEFAULT_WRITER: WriterOptions = {
@@ -40,12 +44,15 @@ export const DEFAULT_WRITER: WriterOptions = {
   maxGroupEvents: 5_000,
   maxRollupLagMs: 500,
   maxBacklogEvents: 100_000,
-  minDeferEvents: 500,
-  deferAboveLoad: 0.95,
+  minDeferEvents: 200,
+  deferAboveLoad: 0.5,
+  sliceEvents: 1_500,
 };
 
 /** How long writes must pause before deferred rollups are written on their own. */
 const IDLE_FLUSH_MS = 250;
+/** How long to wait after a failed cut before the next try. */
+const CUT_RETRY_MS = 1_000;
 /** A group formed this soon after the last one ended follows it back to back. */
 const BACK_TO_BACK_MS = 100;
 
@@ -71,6 +78,11 @@ export class IngestWriter {
   private elu = performance.eventLoopUtilization();
   private eluAt = Date.now();
   private loopBusy = 0;
+  /** A cut or a slice is being written (one at a time), and whether one was the last. */
+  private sliceBusy = false;
+  private lastWasSlice = false;
+  /** After a failed cut, not before this (epoch ms). */
+  private cutRetryAt = 0;
   private readonly rollups = new RollupBacklog();
   private readonly known = new KnownUserEvents();
   /** Until the groups a stopped server left are rolled up, new groups wait. */
@@ -136,42 +148,116 @@ export class IngestWriter {
   }
 
   private pump(): void {
-    if (this.queue.length === 0 && this.rollups.events > 0 && this.inFlight === 0) {
-      // Requests stopped queueing: roll up what was deferred now rather than later.
-      this.flush();
-      return;
-    }
-    while (this.inFlight < (this.opts.concurrency ?? 1) && this.queue.length > 0) {
-      const group: Job[] = [];
-      let size = 0;
-      while (
-        this.queue.length > 0 &&
-        (group.length === 0 || size + this.queue[0]!.items.length <= this.opts.maxGroupEvents)
-      ) {
-        const job = this.queue.shift()!;
-        group.push(job);
-        size += job.items.length;
+    const b = this.rollups;
+    while (this.inFlight < (this.opts.concurrency ?? 1)) {
+      if (b.slicing) {
+        // A deferred batch is being written slice by slice: a slice, then the requests that
+        // queued meanwhile (their groups held behind it), then the next slice. Once as many
+        // events wait behind the batch as are in it, the slices go first, so that the held
+        // rollups cannot grow from batch to batch while the server is saturated.
+        const groupTurn =
+          this.queue.length > 0 &&
+          (this.sliceBusy || this.lastWasSlice) &&
+          b.groupEvents < Math.min(b.batchEvents, this.opts.maxBacklogEvents);
+        if (groupTurn) {
+          this.startGroup(true);
+          continue;
+        }
+        if (this.sliceBusy) return;
+        this.startSlice();
+        continue;
       }
-      // Saturated: the event loop is busy all the time, many requests piled up while the
-      // last group was written, and the writer runs back to back. Acknowledge these once stored and roll them up with the next
-      // ones, unless the backlog is old or large enough already. (A request arriving at an
-      // idle writer never has its rollups deferred.)
-      const defer =
-        (this.inFlight > 0 || Date.now() - this.lastWriteEnd < BACK_TO_BACK_MS) &&
-        (size >= this.opts.minDeferEvents || this.rollups.events > 0) &&
-        this.load() >= this.opts.deferAboveLoad &&
+      if (b.groupEvents > 0 && !this.sliceBusy && this.cutDue()) {
+        this.startCut();
+        continue;
+      }
+      if (this.queue.length === 0) return;
+      this.startGroup(false);
+    }
+  }
+
+  /** Held rollups are old or many enough to be written now. */
+  private cutDue(): boolean {
+    const b = this.rollups;
+    if (Date.now() < this.cutRetryAt) return false;
+    return (
+      b.ageMs(Date.now()) >= this.opts.maxRollupLagMs ||
+      b.groupEvents >= this.opts.maxBacklogEvents ||
+      (this.queue.length === 0 && this.inFlight === 0 && this.idleFor() >= IDLE_FLUSH_MS)
+    );
+  }
+
+  private idleFor(): number {
+    return Date.now() - this.lastWriteEnd;
+  }
+
+  private startGroup(mustDefer: boolean): void {
+    const group: Job[] = [];
+    let size = 0;
+    while (
+      this.queue.length > 0 &&
+      (group.length === 0 || size + this.queue[0]!.items.length <= this.opts.maxGroupEvents)
+    ) {
+      const job = this.queue.shift()!;
+      group.push(job);
+      size += job.items.length;
+    }
+    // Busy: the event loop is at least `deferAboveLoad` busy, requests piled up while the
+    // last group was written, and the writer runs back to back. Acknowledge these once
+    // stored and roll them up with later ones. Once one group is held, later ones follow it
+    // (the rollups keep the order events arrived in), up to `maxBacklogEvents`: past that
+    // (the cut failing), a group writes every held rollup with its own. A request arriving
+    // at an idle writer never has its rollups deferred.
+    const held = this.rollups.groupEvents;
+    const defer =
+      mustDefer ||
+      (held > 0 && held < this.opts.maxBacklogEvents) ||
+      ((this.inFlight > 0 || this.idleFor() < BACK_TO_BACK_MS) &&
+        size >= this.opts.minDeferEvents &&
         this.opts.maxRollupLagMs > 0 &&
-        this.rollups.ageMs(Date.now()) < this.opts.maxRollupLagMs &&
-        this.rollups.events + size <= this.opts.maxBacklogEvents;
-      this.inFlight += 1;
-      void this.write(group, defer).finally(() => {
+        this.load() >= this.opts.deferAboveLoad);
+    this.lastWasSlice = false;
+    this.run(
+      () => this.write(group, defer),
+      () => (this.queued -= size),
+    );
+  }
+
+  private startCut(): void {
+    this.sliceBusy = true;
+    this.run(
+      () =>
+        cutIntoSlices(this.ctx, this.rollups, this.opts.sliceEvents).catch((err: unknown) => {
+          this.cutRetryAt = Date.now() + CUT_RETRY_MS;
+          throw err;
+        }),
+      () => (this.sliceBusy = false),
+    );
+  }
+
+  private startSlice(): void {
+    this.sliceBusy = true;
+    this.lastWasSlice = true;
+    this.run(
+      () => writeSlice(this.ctx, this.rollups, this.known),
+      () => (this.sliceBusy = false),
+    );
+  }
+
+  /** Run one transaction's work, then look for the next. */
+  private run(work: () => Promise<void>, after: () => void): void {
+    this.inFlight += 1;
+    void work()
+      // A failed cut or slice leaves its rows in the table: the next try, the intake.rollups
+      // job or the next start writes them. A failed group has answered its requests.
+      .catch(() => undefined)
+      .finally(() => {
         this.inFlight -= 1;
-        this.queued -= size;
+        after();
         this.lastWriteEnd = Date.now();
-        if (this.queue.length > 0) this.schedule();
+        if (this.queue.length > 0 || this.rollups.slicing) this.schedule();
         else if (this.rollups.events > 0) this.flushWhenIdle();
       });
-    }
   }
 
   /** The event loop's utilisation over the last quarter second or so. */
@@ -184,32 +270,19 @@ export class IngestWriter {
     return this.loopBusy;
   }
 
-  /** Roll up the deferred groups once no group has been written for a moment. */
+  /** Write the deferred rollups once no group has been written for a moment. */
   private flushWhenIdle(): void {
     if (this.idleTimer) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       if (this.rollups.events === 0) return;
-      if (Date.now() - this.lastWriteEnd < IDLE_FLUSH_MS || this.inFlight > 0) {
+      if (this.idleFor() < IDLE_FLUSH_MS || this.inFlight > 0) {
         this.flushWhenIdle();
         return;
       }
       void this.ready.then(() => this.pump());
     }, IDLE_FLUSH_MS);
     this.idleTimer.unref();
-  }
-
-  private flush(): void {
-    this.inFlight += 1;
-    flushBacklog(this.ctx, this.rollups, [], this.known)
-      // Left in the backlog (memory and table): the next group or flush tries again.
-      .catch(() => undefined)
-      .finally(() => {
-        this.inFlight -= 1;
-        this.lastWriteEnd = Date.now();
-        if (this.queue.length > 0) this.schedule();
-        else if (this.rollups.events > 0) this.flushWhenIdle();
-      });
   }
 
   private async write(group: Job[], defer: boolean): Promise<void> {
