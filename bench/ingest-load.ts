@@ -38,6 +38,8 @@ export interface LoadResult {
   /** Acknowledged events in each whole second of the run. */
   perSecond: number[];
   latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** p99 latency of the batches acknowledged in each 5-second window of the run. */
+  p99By5s: number[];
   /** Event numbers used: [firstEvent, firstEvent + events). */
   lastEvent: number;
   /** CPU seconds this load process used (user + system). */
@@ -96,6 +98,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   const auth = `Basic ${Buffer.from(`${job.key}:`).toString('base64')}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.connections });
   const latencies: number[] = [];
+  const byWindow: number[][] = [];
   const perSecond: number[] = [];
   const totals = { batches: 0, accepted: 0, duplicates: 0, rejected: 0, busy: 0 };
   let nextEvent = job.firstEvent;
@@ -129,6 +132,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       totals.duplicates += out.duplicates;
       totals.rejected += out.rejected;
       latencies.push(done - due);
+      (byWindow[Math.floor((done - started) / 5000)] ??= []).push(done - due);
       const second = Math.floor((done - started) / 1000);
       perSecond[second] = (perSecond[second] ?? 0) + out.accepted + out.duplicates;
       return;
@@ -174,6 +178,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       p99: percentile(sorted, 99),
       max: sorted.length ? sorted[sorted.length - 1]! : 0,
     },
+    p99By5s: Array.from(byWindow, (w) => percentile(Float64Array.from(w ?? []).sort(), 99)),
     lastEvent: nextEvent,
     cpuSeconds: (() => {
       const u = process.cpuUsage(cpuAtStart);

@@ -176,7 +176,16 @@ const walSyncs = new WeakMap<SQLite.Database, WalSync>();
  * syncs the WAL before copying it and the database after. On PostgreSQL, or inside a
  * caller's transaction, it is `inTx`.
  */
-export async function inTxSyncedOffLoop<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+export async function inTxSyncedOffLoop<T>(
+  db: Db,
+  fn: (trx: Db) => Promise<T>,
+  /**
+   * false: resolve at commit, without waiting for the disk — for work nobody is answered
+   * about, whose loss in a crash its own bookkeeping repairs (the WAL is sequential, so the
+   * next synced commit, or a checkpoint, makes it durable with everything before it).
+   */
+  opts: { awaitSync?: boolean } = {},
+): Promise<T> {
   const native = sqliteNative(db);
   if (!native || db.isTransaction || native.memory) return inTx(db, fn);
   const result = await db.connection().execute(async (conn) => {
@@ -187,6 +196,7 @@ export async function inTxSyncedOffLoop<T>(db: Db, fn: (trx: Db) => Promise<T>):
       native.pragma('synchronous = FULL');
     }
   });
+  if (opts.awaitSync === false) return result;
   let wal = walSyncs.get(native);
   if (!wal) {
     wal = new WalSync(`${native.name}-wal`);

@@ -47,5 +47,13 @@ describe('transactions synced off the event loop (SQLite)', () => {
     const { rows } = await sql<{ n: number }>`select count(*) as n from t`.execute(h.db);
     expect(rows[0]!.n).toBe(20);
     expect(h.native!.pragma('synchronous', { simple: true })).toBe(2);
+    // Work nobody is answered about commits without waiting for the disk, and the
+    // connection is back at FULL for everything else.
+    await inTxSyncedOffLoop(h.db, async (trx) => sql`insert into t (n) values (100)`.execute(trx), {
+      awaitSync: false,
+    });
+    const after = await sql<{ n: number }>`select count(*) as n from t`.execute(h.db);
+    expect(after.rows[0]!.n).toBe(21);
+    expect(h.native!.pragma('synchronous', { simple: true })).toBe(2);
   });
 });

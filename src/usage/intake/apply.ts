@@ -112,6 +112,12 @@ function counted(held: readonly Held[]): number {
   );
 }
 
+/**
+ * Cuts and slices answer nobody, so they do not wait for the disk: if a crash loses one,
+ * the backlog rows it would have deleted are still there, and recovery writes them.
+ */
+const UNSYNCED = { awaitSync: false } as const;
+
 /** The most slices of each part a batch is cut into. */
 const MAX_SLICES = 8;
 
@@ -130,60 +136,64 @@ export async function cutIntoSlices(
   const groups = backlog.take();
   if (groups.length === 0) return;
   try {
-    const { slices, events } = await inTxSyncedOffLoop(ctx.db, async (trx) => {
-      const claimed = await claimHeld(trx, groups);
-      // Another server took them over: written already.
-      if (claimed.length === 0) return { slices: [], events: 0 };
-      const seqs: number[] = [];
-      for (const h of claimed) for (const q of h.seqs) seqs.push(q);
-      const events = seqs.length;
-      const n = Math.max(1, Math.min(MAX_SLICES, Math.ceil(events / eventsPerSlice)));
-      const at = Math.min(...claimed.map((h) => h.at));
-      const createdAt = claimed.map((h) => h.createdAt).reduce((a, b) => (a < b ? a : b));
-      const slice = (part: RollupPart, k: number, m: number): Held => ({
-        id: 0,
-        events: [],
-        seqs: [],
-        at,
-        createdAt,
-        part,
-        slice: k,
-        slices: m,
-      });
-      const accounts = Array.from({ length: n }, (_, k) => slice('account', k, n));
-      const users = Array.from({ length: n }, (_, k) => slice('users', k, n));
-      const catalog = slice('catalog', 0, 1);
-      // Dealt as inSlice reads them back after a crash (by the same sliceOf).
-      const accountSlice = new Map<string, number>();
-      const userSlice = new Map<string, number>();
-      for (const h of claimed)
-        for (const a of h.events) {
-          if (a.accountId) {
-            let k = accountSlice.get(a.accountId);
-            if (k === undefined) accountSlice.set(a.accountId, (k = sliceOf(a.accountId, n)));
-            accounts[k]!.events.push(a);
-          }
-          const user = a.event.userKey;
-          if (user) {
-            let k = userSlice.get(user);
-            if (k === undefined) userSlice.set(user, (k = sliceOf(user, n)));
-            users[k]!.events.push(a);
-          }
-          catalog.events.push(a);
-        }
-      // Every slice's row names the whole batch (its events are found again by slice).
-      // The catalog slice goes last and carries the batch's count for the stats.
-      const slices = [...accounts, ...users, catalog].filter((b) => b.events.length > 0);
-      const ranges = seqRanges(seqs);
-      for (const b of slices)
-        b.id = await insertBacklogRow(trx, ranges, createdAt, {
-          part: b.part,
-          slice: b.slice,
-          slices: b.slices,
-          events: b.part === 'catalog' ? events : 0,
+    const { slices, events } = await inTxSyncedOffLoop(
+      ctx.db,
+      async (trx) => {
+        const claimed = await claimHeld(trx, groups);
+        // Another server took them over: written already.
+        if (claimed.length === 0) return { slices: [], events: 0 };
+        const seqs: number[] = [];
+        for (const h of claimed) for (const q of h.seqs) seqs.push(q);
+        const events = seqs.length;
+        const n = Math.max(1, Math.min(MAX_SLICES, Math.ceil(events / eventsPerSlice)));
+        const at = Math.min(...claimed.map((h) => h.at));
+        const createdAt = claimed.map((h) => h.createdAt).reduce((a, b) => (a < b ? a : b));
+        const slice = (part: RollupPart, k: number, m: number): Held => ({
+          id: 0,
+          events: [],
+          seqs: [],
+          at,
+          createdAt,
+          part,
+          slice: k,
+          slices: m,
         });
-      return { slices, events };
-    });
+        const accounts = Array.from({ length: n }, (_, k) => slice('account', k, n));
+        const users = Array.from({ length: n }, (_, k) => slice('users', k, n));
+        const catalog = slice('catalog', 0, 1);
+        // Dealt as inSlice reads them back after a crash (by the same sliceOf).
+        const accountSlice = new Map<string, number>();
+        const userSlice = new Map<string, number>();
+        for (const h of claimed)
+          for (const a of h.events) {
+            if (a.accountId) {
+              let k = accountSlice.get(a.accountId);
+              if (k === undefined) accountSlice.set(a.accountId, (k = sliceOf(a.accountId, n)));
+              accounts[k]!.events.push(a);
+            }
+            const user = a.event.userKey;
+            if (user) {
+              let k = userSlice.get(user);
+              if (k === undefined) userSlice.set(user, (k = sliceOf(user, n)));
+              users[k]!.events.push(a);
+            }
+            catalog.events.push(a);
+          }
+        // Every slice's row names the whole batch (its events are found again by slice).
+        // The catalog slice goes last and carries the batch's count for the stats.
+        const slices = [...accounts, ...users, catalog].filter((b) => b.events.length > 0);
+        const ranges = seqRanges(seqs);
+        for (const b of slices)
+          b.id = await insertBacklogRow(trx, ranges, createdAt, {
+            part: b.part,
+            slice: b.slice,
+            slices: b.slices,
+            events: b.part === 'catalog' ? events : 0,
+          });
+        return { slices, events };
+      },
+      UNSYNCED,
+    );
     backlog.startSlices(slices, events);
   } catch (err) {
     backlog.restore(groups);
@@ -200,12 +210,16 @@ export async function writeSlice(
   const slice = backlog.nextSlice();
   if (!slice) return;
   try {
-    const written = await inTxSyncedOffLoop(ctx.db, async (trx) => {
-      // Another server may have taken it over; then it is written already.
-      if ((await claimHeld(trx, [slice])).length === 0) return [];
-      const parts = slice.part === 'all' ? ALL_PARTS : new Set([slice.part]);
-      return rollUp(ctx, trx, storeFor(ctx, trx), slice.events, known, parts);
-    });
+    const written = await inTxSyncedOffLoop(
+      ctx.db,
+      async (trx) => {
+        // Another server may have taken it over; then it is written already.
+        if ((await claimHeld(trx, [slice])).length === 0) return [];
+        const parts = slice.part === 'all' ? ALL_PARTS : new Set([slice.part]);
+        return rollUp(ctx, trx, storeFor(ctx, trx), slice.events, known, parts);
+      },
+      UNSYNCED,
+    );
     known?.remember(written);
     backlog.sliceDone(slice);
   } catch (err) {

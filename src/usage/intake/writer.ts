@@ -152,13 +152,14 @@ export class IngestWriter {
     while (this.inFlight < (this.opts.concurrency ?? 1)) {
       if (b.slicing) {
         // A deferred batch is being written slice by slice: a slice, then the requests that
-        // queued meanwhile (their groups held behind it), then the next slice. Once as many
-        // events wait behind the batch as are in it, the slices go first, so that the held
-        // rollups cannot grow from batch to batch while the server is saturated.
+        // queued meanwhile (their groups held behind it), then the next slice. Once half as
+        // many events wait behind the batch as are in it, the slices go first: while the
+        // server is saturated, batches then shrink rather than grow, and no event waits
+        // long for its rollups.
         const groupTurn =
           this.queue.length > 0 &&
           (this.sliceBusy || this.lastWasSlice) &&
-          b.groupEvents < Math.min(b.batchEvents, this.opts.maxBacklogEvents);
+          b.groupEvents < Math.min(b.batchEvents / 2, this.opts.maxBacklogEvents);
         if (groupTurn) {
           this.startGroup(true);
           continue;
