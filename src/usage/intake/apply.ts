@@ -146,7 +146,7 @@ export async function cutIntoSlices(
         for (const h of claimed) for (const q of h.seqs) seqs.push(q);
         const events = seqs.length;
         const n = Math.max(1, Math.min(MAX_SLICES, Math.ceil(events / eventsPerSlice)));
-        const at = Math.min(...claimed.map((h) => h.at));
+        const at = claimed.reduce((t, h) => Math.min(t, h.at), Number.POSITIVE_INFINITY);
         const createdAt = claimed.map((h) => h.createdAt).reduce((a, b) => (a < b ? a : b));
         const slice = (part: RollupPart, k: number, m: number): Held => ({
           id: 0,

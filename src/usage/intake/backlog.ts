@@ -2,7 +2,6 @@ import type { Executor } from '../../db/database.js';
 import { restoreEvent } from './model.js';
 import {
   newerAccount,
-  sliceKey,
   sliceOf,
   type Attributed,
   type RollupPart,
@@ -40,10 +39,13 @@ export interface Held {
   slices: number;
 }
 
-/** Whether a stored event belongs to a backlog row's slice. */
+/**
+ * Whether a stored event belongs to a backlog row's slice: the account part is dealt by
+ * account, the users' part by user (as cutIntoSlices deals them).
+ */
 export function inSlice(a: Attributed, part: BacklogPart, slice: number, slices: number): boolean {
   if (part === 'all' || part === 'catalog') return true;
-  const key = sliceKey(a, part);
+  const key = part === 'account' ? a.accountId : a.event.userKey;
   return key !== null && sliceOf(key, slices) === slice;
 }
 

@@ -62,6 +62,10 @@ const ROLLUP_TABLES = [
   'intake_rollup_backlog',
 ] as const;
 
+async function clearRollups(db: TestDb['db']): Promise<void> {
+  for (const t of ROLLUP_TABLES) await db.deleteFrom(t).execute();
+}
+
 /** Submitted items for generated events, all received at one time. */
 function submitted(gens: readonly Gen[]): Submitted[] {
   return gens.map((g, index) => {
@@ -145,29 +149,9 @@ for (const dialect of testDialects()) {
           fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
           fc.boolean(),
           async (gens, chunk, deferPattern, remember) => {
-            const clear = async () => {
-              for (const t of [
-                'usage_daily_user_event',
-                'usage_daily_event',
-                'usage_daily_user',
-                'product_users',
-                'events',
-                'intake_rollup_backlog',
-              ] as const)
-                await db.db.deleteFrom(t).execute();
-            };
-            await clear();
+            await clearRollups(db.db);
             const ctx = makeCtx(db.db, db.dialect, { now: () => RECEIVED });
-            const items: Submitted[] = gens.map((g, index) => {
-              const raw = toSegment(g);
-              return {
-                index,
-                sourceId: 'src',
-                receivedAt: RECEIVED.toISOString(),
-                raw: () => JSON.stringify(raw),
-                checked: checkEvent(raw, { receivedAt: RECEIVED }),
-              };
-            });
+            const items = submitted(gens);
             // First without deferring, for the accounts each event is attributed to.
             for (let i = 0; i < items.length; i += chunk)
               await writeSubmitted(ctx, items.slice(i, i + chunk));
@@ -181,7 +165,7 @@ for (const dialect of testDialects()) {
                 ).map((r) => [`${r.message_id}|${r.client_ms}`, r.account_id]),
               );
             const plain = await attributed();
-            await clear();
+            await clearRollups(db.db);
             // Then deferring some chunks' rollups: held groups must tie users to accounts as
             // their rollups would, and every rollup must come out the same once flushed.
             const backlog = new RollupBacklog();
@@ -244,9 +228,6 @@ for (const dialect of testDialects()) {
     });
 
     it('come out the same when held batches are cut into slices, written in any number of steps, and a crash strands some', async () => {
-      const clear = async () => {
-        for (const t of ROLLUP_TABLES) await db.db.deleteFrom(t).execute();
-      };
       // What each step does after storing a chunk with its rollups held.
       const stepArb = fc.record({
         cut: fc.boolean(),
@@ -262,12 +243,12 @@ for (const dialect of testDialects()) {
           async (gens, chunk, steps) => {
             const ctx = makeCtx(db.db, db.dialect, { now: () => RECEIVED });
             const items = submitted(gens);
-            await clear();
+            await clearRollups(db.db);
             for (let i = 0; i < items.length; i += chunk)
               await writeSubmitted(ctx, items.slice(i, i + chunk));
             const plain = await rollupState(db.db);
 
-            await clear();
+            await clearRollups(db.db);
             let backlog = new RollupBacklog();
             let known = new KnownUserEvents();
             for (let i = 0, k = 0; i < items.length; i += chunk, k += 1) {

@@ -102,13 +102,6 @@ export function sliceOf(key: string, n: number): number {
   return (h >>> 0) % n;
 }
 
-/** The key an event is dealt to a slice of `part` by; null when the part has no use for it. */
-export function sliceKey(a: Attributed, part: RollupPart): string | null {
-  if (part === 'account') return a.accountId;
-  if (part === 'users') return a.event.userKey;
-  return '';
-}
-
 export interface RollupDelta {
   userDays: UserDay[];
   eventDays: EventDay[];
