@@ -307,26 +307,17 @@ export async function strandedGroups(
   if (opts.createdBefore) q = q.where('created_at', '<=', opts.createdBefore);
   const rows = (await q.execute()).filter((r) => !opts.skip?.has(Number(r.id)));
   const out: Held[] = [];
+  // A batch's slices all name the whole batch: read its events once.
+  const batches = new Map<string, { a: Attributed; seq: number }[]>();
   for (const r of rows) {
+    let stored = batches.get(r.seqs);
+    if (!stored) batches.set(r.seqs, (stored = await storedEvents(db, r.seqs)));
     const events: Attributed[] = [];
     const seqs: number[] = [];
-    for (const [from, to] of parseSeqRanges(r.seqs)) {
-      const stored = await db
-        .selectFrom('events')
-        .select(['seq', 'type', 'event', 'user_key', 'account_id', 'ts', 'received_at', 'payload'])
-        .where('seq', '>=', from)
-        .where('seq', '<=', to)
-        .orderBy('seq')
-        .execute();
-      for (const s of stored) {
-        const event = restoreEvent(s);
-        // An event the retention job already deleted is past caring about.
-        if (!event) continue;
-        const a = { event, accountId: s.account_id };
-        if (!inSlice(a, r.part, r.slice, r.slices)) continue;
-        events.push(a);
-        seqs.push(Number(s.seq));
-      }
+    for (const { a, seq } of stored) {
+      if (!inSlice(a, r.part, r.slice, r.slices)) continue;
+      events.push(a);
+      seqs.push(seq);
     }
     out.push({
       id: Number(r.id),
@@ -338,6 +329,29 @@ export async function strandedGroups(
       slice: r.slice,
       slices: r.slices,
     });
+  }
+  return out;
+}
+
+/** The stored events a backlog row's seq ranges name, rebuilt for the rollups. */
+async function storedEvents(
+  db: Executor,
+  ranges: string,
+): Promise<{ a: Attributed; seq: number }[]> {
+  const out: { a: Attributed; seq: number }[] = [];
+  for (const [from, to] of parseSeqRanges(ranges)) {
+    const stored = await db
+      .selectFrom('events')
+      .select(['seq', 'type', 'event', 'user_key', 'account_id', 'ts', 'received_at', 'payload'])
+      .where('seq', '>=', from)
+      .where('seq', '<=', to)
+      .orderBy('seq')
+      .execute();
+    for (const s of stored) {
+      const event = restoreEvent(s);
+      // An event the retention job already deleted is past caring about.
+      if (event) out.push({ a: { event, accountId: s.account_id }, seq: Number(s.seq) });
+    }
   }
   return out;
 }
