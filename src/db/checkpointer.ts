@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sql } from 'kysely';
 import type { DbHandle } from './database.js';
 
 /**
@@ -18,9 +19,10 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
 const timer = setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed });
   } catch (err) {
-    parentPort.postMessage(String(err && err.message ? err.message : err));
+    parentPort.postMessage({ error: String(err && err.message ? err.message : err) });
   }
 }, workerData.everyMs);
 parentPort.on('message', () => {
@@ -36,6 +38,17 @@ parentPort.on('message', () => {
  */
 const CHECKPOINT_EVERY_MS = 250;
 
+/**
+ * The WAL file starts over only after a checkpoint that reaches its end with no write in
+ * between. Under steady writes the worker's never quite does, so the WAL grew until the
+ * writer's own automatic checkpoint ran inside some commit, on the event loop, for ~35 ms.
+ * Past this many frames the server finishes the worker's checkpoint itself, between
+ * transactions, when little is left to copy; the next write then starts the WAL over.
+ */
+const FINISH_AFTER_FRAMES = 4_000;
+
+type WorkerMessage = { log: number; checkpointed: number } | { error: string };
+
 export interface Checkpointer {
   stop(): Promise<void>;
 }
@@ -43,17 +56,28 @@ export interface Checkpointer {
 /** Start background checkpoints for an SQLite handle; on PostgreSQL nothing to do. */
 export function startWalCheckpointer(
   handle: DbHandle,
-  opts: { everyMs?: number; onError?: (message: string) => void } = {},
+  opts: { everyMs?: number; finishAfterFrames?: number; onError?: (message: string) => void } = {},
 ): Checkpointer | null {
   if (handle.dialect !== 'sqlite' || !handle.file || !handle.native) return null;
-  // 10,000 pages (~40 MB): only reached if the worker cannot keep up.
-  handle.native.pragma('wal_autocheckpoint = 10000');
+  // 20,000 pages (~80 MB): only reached if the worker cannot keep up.
+  handle.native.pragma('wal_autocheckpoint = 20000');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, {
     eval: true,
     workerData: { driver, file: handle.file, everyMs: opts.everyMs ?? CHECKPOINT_EVERY_MS },
   });
-  worker.on('message', (m: unknown) => opts.onError?.(String(m)));
+  const finishAfter = opts.finishAfterFrames ?? FINISH_AFTER_FRAMES;
+  let finishing = false;
+  worker.on('message', (m: WorkerMessage) => {
+    if ('error' in m) return opts.onError?.(m.error);
+    if (finishing || m.log < finishAfter) return;
+    finishing = true;
+    // Through Kysely, so it waits for a transaction in progress on the connection.
+    void sql`pragma wal_checkpoint(PASSIVE)`
+      .execute(handle.db)
+      .catch((err: unknown) => opts.onError?.(err instanceof Error ? err.message : String(err)))
+      .finally(() => (finishing = false));
+  });
   worker.on('error', (err) => opts.onError?.(err.message));
   worker.unref();
   return {
