@@ -70,7 +70,8 @@ for (const dialect of testDialects()) {
       // A retry of a held event is still a duplicate.
       const retry = await writer.submit(batch('b', 3));
       expect(retry.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
-      for (let i = 0; i < 100 && writer.rollupBacklog > 0; i++) await sleep(20);
+      // Written once writes pause (a cut, then its slices): seconds on a loaded machine.
+      for (let i = 0; i < 1_000 && writer.rollupBacklog > 0; i++) await sleep(20);
       expect(await counted()).toEqual({ stored: 200, rolledUp: 200, users: 14, waiting: 0 });
     });
 

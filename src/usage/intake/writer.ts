@@ -281,7 +281,11 @@ export class IngestWriter {
         this.flushWhenIdle();
         return;
       }
-      void this.ready.then(() => this.pump());
+      void this.ready.then(() => {
+        this.pump();
+        // Nothing started (a failed cut waits before its next try): look again later.
+        if (this.inFlight === 0 && this.rollups.events > 0) this.flushWhenIdle();
+      });
     }, IDLE_FLUSH_MS);
     this.idleTimer.unref();
   }
