@@ -20,7 +20,7 @@ db.pragma('busy_timeout = 5000');
 const timer = setInterval(() => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed });
+    parentPort.postMessage({ log: r.log });
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message ? err.message : err) });
   }
@@ -47,7 +47,8 @@ const CHECKPOINT_EVERY_MS = 250;
  */
 const FINISH_AFTER_FRAMES = 4_000;
 
-type WorkerMessage = { log: number; checkpointed: number } | { error: string };
+/** After each checkpoint, the WAL's size in frames; or what went wrong. */
+type WorkerMessage = { log: number } | { error: string };
 
 export interface Checkpointer {
   stop(): Promise<void>;

@@ -184,11 +184,13 @@ export async function cutIntoSlices(
         const slices = [...accounts, ...users, catalog].filter((b) => b.events.length > 0);
         const ranges = seqRanges(seqs);
         for (const b of slices)
-          b.id = await insertBacklogRow(trx, ranges, createdAt, {
+          b.id = await insertBacklogRow(trx, {
+            seqs: ranges,
+            events: b.part === 'catalog' ? events : 0,
+            createdAt,
             part: b.part,
             slice: b.slice,
             slices: b.slices,
-            events: b.part === 'catalog' ? events : 0,
           });
         return { slices, events };
       },

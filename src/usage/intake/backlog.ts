@@ -143,7 +143,7 @@ export class RollupBacklog {
     this.accounts = null;
   }
 
-  /** The next slice to write; `sliceDone` or `sliceFailed` after. */
+  /** The next slice to write; `sliceDone` once written (on failure, `takeSlices` drops them). */
   nextSlice(): Held | undefined {
     return this.slices[0];
   }
@@ -236,30 +236,29 @@ export function parseSeqRanges(text: string): [number, number][] {
 }
 
 /**
- * A backlog row naming stored events by seq. `events` is what the intake's stats count:
- * a group's own; for a batch's slices, all of it on its catalog slice (written last) and
- * none on the others, so each event is counted once.
+ * A backlog row naming stored events by seq ranges (`seqRanges`). `events` is what the
+ * intake's stats count: a group's own; for a batch's slices, all of it on its catalog slice
+ * (written last) and none on the others, so each event is counted once.
  */
 export async function insertBacklogRow(
   db: Executor,
-  seqs: readonly number[] | string,
-  createdAt: string,
-  slice: { part: BacklogPart; slice: number; slices: number; events: number } | null = null,
+  row: { seqs: string; events: number; createdAt: string } & Partial<
+    Pick<Held, 'part' | 'slice' | 'slices'>
+  >,
 ): Promise<number> {
-  const ranges = typeof seqs === 'string' ? seqs : seqRanges(seqs);
-  const row = await db
+  const inserted = await db
     .insertInto('intake_rollup_backlog')
     .values({
-      seqs: ranges,
-      events: slice?.events ?? (typeof seqs === 'string' ? 0 : seqs.length),
-      created_at: createdAt,
-      part: slice?.part ?? 'all',
-      slice: slice?.slice ?? 0,
-      slices: slice?.slices ?? 1,
+      seqs: row.seqs,
+      events: row.events,
+      created_at: row.createdAt,
+      part: row.part ?? 'all',
+      slice: row.slice ?? 0,
+      slices: row.slices ?? 1,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return Number(row.id);
+  return Number(inserted.id);
 }
 
 /** Delete the rows; returns those this transaction deleted (another may have been first). */

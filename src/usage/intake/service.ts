@@ -7,6 +7,7 @@ import { createAccount } from '../../accounts/account/service.js';
 import { claimHeld, rollUpHeld, storeFor } from './apply.js';
 import {
   insertBacklogRow,
+  seqRanges,
   type Held,
   type RollupBacklog,
   type KnownUserEvents,
@@ -128,7 +129,11 @@ export async function writeSubmitted(
         const seqs = added.map((a) => stored.seqs.get(a.key)!);
         const createdAt = ctx.now().toISOString();
         held = {
-          id: await insertBacklogRow(trx, seqs, createdAt),
+          id: await insertBacklogRow(trx, {
+            seqs: seqRanges(seqs),
+            events: seqs.length,
+            createdAt,
+          }),
           events: added,
           seqs,
           at: Date.now(),

@@ -161,7 +161,8 @@ export class IngestWriter {
           (this.sliceBusy || this.lastWasSlice) &&
           b.groupEvents < Math.min(b.batchEvents / 2, this.opts.maxBacklogEvents);
         if (groupTurn) {
-          this.startGroup(true);
+          // Held behind the batch: writeSubmitted defers every group while one is sliced.
+          this.startGroup();
           continue;
         }
         if (this.sliceBusy) return;
@@ -173,7 +174,7 @@ export class IngestWriter {
         continue;
       }
       if (this.queue.length === 0) return;
-      this.startGroup(false);
+      this.startGroup();
     }
   }
 
@@ -192,7 +193,7 @@ export class IngestWriter {
     return Date.now() - this.lastWriteEnd;
   }
 
-  private startGroup(mustDefer: boolean): void {
+  private startGroup(): void {
     const group: Job[] = [];
     let size = 0;
     while (
@@ -211,7 +212,6 @@ export class IngestWriter {
     // at an idle writer never has its rollups deferred.
     const held = this.rollups.groupEvents;
     const defer =
-      mustDefer ||
       (held > 0 && held < this.opts.maxBacklogEvents) ||
       ((this.inFlight > 0 || this.idleFor() < BACK_TO_BACK_MS) &&
         size >= this.opts.minDeferEvents &&
